@@ -1,0 +1,128 @@
+import type { OrganizationMembership, User } from '@workos-inc/node';
+import type { JWTPayload } from 'jose';
+import { readStringClaim, readStringListClaim } from './claims';
+import type { WorkOSDirectory } from './directory';
+import { WorkOSAuthError } from './errors';
+import type { ResolvedAuthSettings, MastraAuthWorkosOptions } from './options';
+import { extractBearerToken } from './token-shape';
+import { mapWorkOSUserToEEUser, type WorkOSUser } from './user';
+import type { TokenVerifier, VerifiedToken } from './verify';
+
+/**
+ * The token pipeline, free of any framework type: bearer value in, {@link WorkOSUser} out, or a
+ * {@link WorkOSAuthError} saying why not. Order: shape → signature → claims → WorkOS lookups →
+ * user mapping; nothing reaches WorkOS's API before the token fully verified.
+ */
+export class WorkOSAuthenticator {
+  readonly #settings: ResolvedAuthSettings;
+  readonly #verifier: TokenVerifier;
+  readonly #directory: WorkOSDirectory;
+  readonly #mapJwtPayloadToUser: MastraAuthWorkosOptions['mapJwtPayloadToUser'];
+
+  constructor(
+    settings: ResolvedAuthSettings,
+    verifier: TokenVerifier,
+    directory: WorkOSDirectory,
+    mapJwtPayloadToUser?: MastraAuthWorkosOptions['mapJwtPayloadToUser'],
+  ) {
+    this.#settings = settings;
+    this.#verifier = verifier;
+    this.#directory = directory;
+    this.#mapJwtPayloadToUser = mapJwtPayloadToUser;
+  }
+
+  async authenticate(bearer: string | null | undefined): Promise<WorkOSUser> {
+    const token = extractBearerToken(bearer);
+    const verified = await this.#verifier.verify(token);
+    const user = await this.#resolveUser(verified);
+    return this.#applyPayloadMapping(verified.payload, user);
+  }
+
+  async #resolveUser({ payload }: VerifiedToken): Promise<WorkOSUser> {
+    let workosUser: User | undefined;
+    try {
+      workosUser = await this.#directory.getUser(payload.sub);
+    } catch (error) {
+      const serviceToken = error instanceof WorkOSAuthError && error.code === 'user_not_found' && this.#settings.trustJwtClaims;
+      if (!serviceToken) throw error;
+    }
+    const user = workosUser ? mapWorkOSUserToEEUser(workosUser) : this.#userFromClaims(payload);
+    const subjectId = workosUser?.id ?? payload.sub;
+    this.#applyTokenContext(user, payload);
+    if (this.#settings.fetchMemberships) {
+      applyMemberships(user, await this.#directory.listMemberships(subjectId));
+    }
+    setMetadataRole(user, workosUser);
+    return user;
+  }
+
+  /** A service user from verified claims (`trustJwtClaims`, subject unknown to WorkOS). */
+  #userFromClaims(payload: JWTPayload & { sub: string }): WorkOSUser {
+    const claims = this.#settings.jwtClaims;
+    const id = readStringClaim(payload, claims.userId) ?? payload.sub;
+    const workosId = readStringClaim(payload, claims.workosId) ?? id;
+    const email = readStringClaim(payload, claims.email);
+    const name = readStringClaim(payload, claims.name) ?? email;
+    return {
+      id,
+      workosId,
+      ...(email !== undefined && { email }),
+      ...(name !== undefined && { name }),
+      metadata: { workosId, source: 'jwt_claims' },
+    };
+  }
+
+  /** Organization context and authorization claims, read from the verified token. */
+  #applyTokenContext(user: WorkOSUser, payload: JWTPayload): void {
+    const claims = this.#settings.jwtClaims;
+    const organizationId = readStringClaim(payload, claims.organizationId);
+    const membershipId = readStringClaim(payload, claims.organizationMembershipId);
+    const role = readStringClaim(payload, 'role');
+    const roles = readStringListClaim(payload, 'roles');
+    const permissions = readStringListClaim(payload, 'permissions');
+    const sessionId = readStringClaim(payload, 'sid');
+    if (organizationId !== undefined) user.organizationId = organizationId;
+    if (membershipId !== undefined) user.organizationMembershipId = membershipId;
+    if (role !== undefined) user.role = role;
+    if (roles !== undefined) user.roles = roles;
+    if (permissions !== undefined) user.permissions = permissions;
+    if (sessionId !== undefined) user.sessionId = sessionId;
+  }
+
+  async #applyPayloadMapping(payload: JWTPayload, user: WorkOSUser): Promise<WorkOSUser> {
+    if (!this.#mapJwtPayloadToUser) return user;
+    let override: Partial<WorkOSUser> | null | undefined;
+    try {
+      override = await this.#mapJwtPayloadToUser(payload, user);
+    } catch (error) {
+      throw new WorkOSAuthError('hook_failed', 'mapJwtPayloadToUser threw', { cause: error });
+    }
+    const merged = override ? { ...user, ...override } : user;
+    if (typeof merged.id !== 'string' || merged.id === '') {
+      throw new WorkOSAuthError('hook_failed', 'mapJwtPayloadToUser returned a user without an id');
+    }
+    return merged;
+  }
+}
+
+/** Fills `memberships`, the organization (when the token had none) and the membership id. */
+function applyMemberships(user: WorkOSUser, memberships: OrganizationMembership[]): void {
+  user.memberships = memberships;
+  const active = memberships.filter((membership) => membership.status === 'active');
+  if (user.organizationId === undefined && active[0]) user.organizationId = active[0].organizationId;
+  if (user.organizationMembershipId === undefined && user.organizationId !== undefined) {
+    const current = active.find((membership) => membership.organizationId === user.organizationId);
+    if (current) user.organizationMembershipId = current.id;
+  }
+}
+
+/**
+ * `metadata.role`, so that checks like `user.metadata.role === 'admin'` work: the token's role
+ * first, then the role of the membership in the current organization, else whatever the WorkOS
+ * user's own metadata says.
+ */
+function setMetadataRole(user: WorkOSUser, workosUser: User | undefined): void {
+  const membership = user.memberships?.find((item) => item.id === user.organizationMembershipId);
+  const role = user.role ?? membership?.role?.slug ?? workosUser?.metadata?.role;
+  if (role !== undefined) user.metadata = { ...user.metadata, role };
+}

@@ -1,0 +1,153 @@
+import { MastraAuthProvider } from '@mastra/core/server';
+import type { WorkOS } from '@workos-inc/node';
+import { OncePerWindowLogger, type LogLevel } from './log-once';
+import { resolveWorkOSConnection } from '../shared/workos-connection';
+import { WorkOSAuthenticator } from './authenticator';
+import { WorkOSDirectory } from './directory';
+import { WorkOSAuthError, type AuthFailureCode } from './errors';
+import { WorkOSKeySet } from './key-set';
+import { resolveAuthSettings, type MastraAuthWorkosOptions, type ResolvedAuthSettings } from './options';
+import type { WorkOSUser } from './user';
+import { TokenVerifier } from './verify';
+
+/** The request type Mastra passes (taken from the base class so both declarations agree). */
+export type MastraAuthRequest = Parameters<MastraAuthProvider<WorkOSUser>['authorizeUser']>[1];
+
+/** Routine rejections log at debug; trouble that an operator must see logs at warn. */
+const LOG_LEVELS: Partial<Record<AuthFailureCode, LogLevel>> = {
+  jwks_unavailable: 'warn',
+  hook_failed: 'error',
+};
+
+/** Counters for tests, the benchmark and health checks. */
+export interface MastraAuthWorkosStats {
+  /** WorkOS API calls (getUser, memberships) made by this instance. */
+  workosApiCalls: number;
+  /** JWKS fetches made by this instance. */
+  jwksFetches: number;
+  cachedUsers: number;
+  cachedTokens: number;
+}
+
+/**
+ * Mastra auth provider for WorkOS AuthKit access tokens. Pass it as `server.auth`.
+ *
+ * Each request's bearer token is verified locally against the WorkOS key set; the user is then
+ * read from WorkOS (cached) and handed to Mastra as a {@link WorkOSUser}. Invalid credentials and
+ * WorkOS failures yield `null` (401), with the reason logged once per window.
+ */
+export class MastraAuthWorkos extends MastraAuthProvider<WorkOSUser> {
+  readonly #workos: WorkOS;
+  readonly #clientId: string;
+  readonly #settings: ResolvedAuthSettings;
+  readonly #keySet: WorkOSKeySet;
+  readonly #directory: WorkOSDirectory;
+  readonly #verifier: TokenVerifier;
+  readonly #authenticator: WorkOSAuthenticator;
+  readonly #log: OncePerWindowLogger;
+
+  constructor(options: MastraAuthWorkosOptions = {}) {
+    const env = process.env;
+    const settings = resolveAuthSettings(options, env);
+    super({ name: settings.name });
+    if (options.logger) this.__setLogger(options.logger);
+    this.#log = new OncePerWindowLogger(() => this.logger);
+
+    const connection = resolveWorkOSConnection(options, {
+      env,
+      requestTimeoutMs: settings.requestTimeoutMs,
+      component: 'MastraAuthWorkos',
+    });
+    this.#workos = connection.workos;
+    this.#clientId = connection.clientId;
+    this.#settings = {
+      ...settings,
+      issuers: settings.issuers ?? [connection.baseUrl, `${connection.baseUrl}/user_management/${connection.clientId}`],
+    };
+
+    this.#keySet = new WorkOSKeySet(new URL(this.#workos.userManagement.getJwksUrl(this.#clientId)), this.#settings.jwks, {
+      onFetchFailure: (reason, usingStale) =>
+        this.#log.log('warn', 'jwks_fetch_failed', 'WorkOS key set fetch failed', { cause: reason, usingStaleKeys: usingStale }),
+    });
+    this.#verifier = new TokenVerifier(
+      {
+        algorithms: this.#settings.algorithms,
+        issuers: this.#settings.issuers ?? [],
+        audience: this.#settings.audience,
+        clockToleranceSec: this.#settings.clockToleranceSec,
+        maxTokenLength: this.#settings.maxTokenLength,
+        verifiedCacheSize: this.#settings.cache === false ? 0 : this.#settings.cache.maxSize,
+      },
+      this.#keySet,
+    );
+    this.#directory = new WorkOSDirectory(this.#workos, {
+      cache: this.#settings.cache,
+      requestTimeoutMs: this.#settings.requestTimeoutMs,
+      onUpstreamFailure: (operation, failure) =>
+        this.#log.log('warn', `upstream_${failure.kind}`, `WorkOS ${operation} failed`, {
+          kind: failure.kind,
+          ...(failure.status !== undefined && { status: failure.status }),
+          ...(failure.requestId !== undefined && { requestId: failure.requestId }),
+          ...(failure.retryAfterSec !== undefined && { retryAfterSec: failure.retryAfterSec }),
+        }),
+    });
+    this.#authenticator = new WorkOSAuthenticator(this.#settings, this.#verifier, this.#directory, options.mapJwtPayloadToUser);
+    this.registerOptions(options);
+  }
+
+  /** Verified user for a bearer token, or `null` (never throws). */
+  async authenticateToken(token: string, _request?: MastraAuthRequest): Promise<WorkOSUser | null> {
+    try {
+      return await this.#authenticator.authenticate(token);
+    } catch (error) {
+      this.#reportFailure(error);
+      return null;
+    }
+  }
+
+  /** Default rule: any user WorkOS vouched for. Override (option or subclass) for stricter rules. */
+  authorizeUser(user: WorkOSUser, _request?: MastraAuthRequest): Promise<boolean> | boolean {
+    return Boolean(user?.id && user?.workosId);
+  }
+
+  /** The WorkOS client this provider uses. */
+  getWorkOS(): WorkOS {
+    return this.#workos;
+  }
+
+  getClientId(): string {
+    return this.#clientId;
+  }
+
+  getRedirectUri(): string | undefined {
+    return this.#settings.redirectUri;
+  }
+
+  /** Drops a user's cached profile and memberships (e.g. from a Directory Sync webhook). */
+  invalidateUser(userId: string): void {
+    this.#directory.invalidateUser(userId);
+  }
+
+  getStats(): MastraAuthWorkosStats {
+    return {
+      workosApiCalls: this.#directory.upstreamCalls,
+      jwksFetches: this.#keySet.fetchCount,
+      cachedUsers: this.#directory.cachedUsers,
+      cachedTokens: this.#verifier.cachedTokens,
+    };
+  }
+
+  #reportFailure(error: unknown): void {
+    if (error instanceof WorkOSAuthError) {
+      if (error.code === 'token_missing') return; // every anonymous request: not news
+      // Upstream failures were logged where they happened, with status and request id.
+      if (error.code === 'upstream_unavailable' || error.code === 'upstream_rate_limited') return;
+      const level = LOG_LEVELS[error.code] ?? 'debug';
+      this.#log.log(level, error.code, `WorkOS authentication rejected: ${error.message}`, { code: error.code });
+      return;
+    }
+    // A bug or an unexpected SDK answer: still deny, but say so loudly (without the token).
+    const name = error instanceof Error ? error.name : typeof error;
+    this.#log.log('error', 'unexpected', 'WorkOS authentication failed unexpectedly', { error: name });
+  }
+}

@@ -1,0 +1,129 @@
+import { createHash } from 'node:crypto';
+import { errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { LruTtlCache } from '../shared/lru-cache';
+import { WorkOSAuthError, type AuthFailureCode } from './errors';
+import type { WorkOSKeySet } from './key-set';
+import { inspectToken } from './token-shape';
+
+/** A token whose signature and claims passed every check. */
+export interface VerifiedToken {
+  payload: JWTPayload & { sub: string; exp: number };
+  kid: string;
+}
+
+export interface TokenVerifierSettings {
+  algorithms: string[];
+  issuers: string[];
+  audience: string[] | undefined;
+  clockToleranceSec: number;
+  maxTokenLength: number;
+  /** Verified-token cache size; 0 disables it. */
+  verifiedCacheSize: number;
+}
+
+const MAX_KID_LENGTH = 256;
+
+/**
+ * Checks a bearer token, cheapest checks first: shape (no crypto, no network), then the signature
+ * against the WorkOS key set, then the claims. A repeated token is served from a cache keyed by
+ * its SHA-256, until the earlier of its `exp` and its key leaving the key set. Only tokens that
+ * passed every check are cached.
+ */
+export class TokenVerifier {
+  readonly #settings: TokenVerifierSettings;
+  readonly #keys: WorkOSKeySet;
+  readonly #verified: LruTtlCache<string, VerifiedToken> | undefined;
+
+  constructor(settings: TokenVerifierSettings, keys: WorkOSKeySet) {
+    this.#settings = settings;
+    this.#keys = keys;
+    // The TTL ceiling is the token's own exp; the cache-level TTL only bounds pathological tokens.
+    this.#verified =
+      settings.verifiedCacheSize > 0
+        ? new LruTtlCache({ maxSize: settings.verifiedCacheSize, ttlMs: 24 * 60 * 60 * 1000 })
+        : undefined;
+  }
+
+  async verify(token: string): Promise<VerifiedToken> {
+    const cacheKey = this.#verified ? createHash('sha256').update(token).digest('base64url') : '';
+    const cached = this.#verified?.get(cacheKey);
+    if (cached !== undefined) {
+      if (cached.payload.exp * 1000 > Date.now() && this.#keys.hasKey(cached.kid)) return cached;
+      this.#verified?.delete(cacheKey);
+    }
+
+    const inspected = inspectToken(token, {
+      maxTokenLength: this.#settings.maxTokenLength,
+      algorithms: this.#settings.algorithms,
+      maxKidLength: MAX_KID_LENGTH,
+    });
+    const { issuers, audience, clockToleranceSec, algorithms } = this.#settings;
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, this.#keys.getKey, {
+        algorithms,
+        issuer: issuers,
+        ...(audience !== undefined && { audience }),
+        clockTolerance: clockToleranceSec,
+        requiredClaims: ['exp', 'sub'],
+      }));
+    } catch (error) {
+      throw toAuthError(error);
+    }
+    const now = Date.now() / 1000;
+    if (typeof payload.iat === 'number' && payload.iat > now + clockToleranceSec) {
+      throw new WorkOSAuthError('token_not_yet_valid', 'the token iat is in the future');
+    }
+    const verified: VerifiedToken = {
+      payload: payload as VerifiedToken['payload'],
+      kid: inspected.kid,
+    };
+    if (this.#verified) {
+      const lifetimeMs = verified.payload.exp * 1000 - Date.now();
+      // A token valid only through clock tolerance is never cached: the next use re-checks it.
+      if (lifetimeMs > 0) this.#verified.set(cacheKey, verified, lifetimeMs);
+    }
+    return verified;
+  }
+
+  get cachedTokens(): number {
+    return this.#verified?.size ?? 0;
+  }
+}
+
+const CLAIM_CODES: Record<string, AuthFailureCode> = {
+  iss: 'issuer_mismatch',
+  aud: 'audience_mismatch',
+  nbf: 'token_not_yet_valid',
+  iat: 'token_not_yet_valid',
+  exp: 'token_expired',
+};
+
+/** Maps jose's errors to our stable codes (never echoing claim values or the token). */
+function toAuthError(error: unknown): WorkOSAuthError {
+  if (error instanceof WorkOSAuthError) return error;
+  if (error instanceof joseErrors.JWTExpired) {
+    return new WorkOSAuthError('token_expired', 'the token has expired');
+  }
+  if (error instanceof joseErrors.JWTClaimValidationFailed) {
+    const code = CLAIM_CODES[error.claim] ?? 'claim_invalid';
+    return new WorkOSAuthError(code, `the token ${error.claim} claim failed validation (${error.reason})`);
+  }
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) {
+    return new WorkOSAuthError('signature_invalid', 'the token signature does not verify');
+  }
+  if (error instanceof joseErrors.JOSEAlgNotAllowed) {
+    return new WorkOSAuthError('alg_not_allowed', 'the token algorithm is not allowed');
+  }
+  if (error instanceof joseErrors.JOSENotSupported) {
+    return new WorkOSAuthError('token_malformed', 'the token uses an unsupported feature');
+  }
+  if (error instanceof joseErrors.JWKSNoMatchingKey) {
+    return new WorkOSAuthError('key_not_found', 'no key matches the token kid');
+  }
+  if (error instanceof joseErrors.JOSEError) {
+    return new WorkOSAuthError('token_malformed', 'the token is not a valid JWT');
+  }
+  // A key that cannot be used with the token's algorithm surfaces as a TypeError from jose.
+  return new WorkOSAuthError('signature_invalid', 'the token could not be verified', { cause: error });
+}

@@ -1,0 +1,3 @@
+export * from './auth/index';
+export { WorkOSConfigError } from './shared/config-error';
+export type { WorkOSConnectionOptions } from './shared/workos-connection';

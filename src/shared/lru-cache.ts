@@ -1,0 +1,77 @@
+/**
+ * A bounded least-recently-used map whose entries also expire after a time-to-live.
+ *
+ * Why our own: the hot path needs get/set in O(1) with no allocation beyond the entry, and the
+ * TTL must be a hard ceiling (a stale entry is never returned, even if it is the only one).
+ * `Map` keeps insertion order, so re-inserting on read moves an entry to the young end.
+ */
+export interface LruTtlCacheOptions {
+  /** Most entries kept; the least recently used is evicted first. */
+  maxSize: number;
+  /** Longest an entry is served, in milliseconds, counted from when it was stored. */
+  ttlMs: number;
+  /** Clock, injectable for tests. */
+  now?: () => number;
+}
+
+interface Entry<V> {
+  value: V;
+  expiresAt: number;
+}
+
+export class LruTtlCache<K, V> {
+  readonly maxSize: number;
+  readonly ttlMs: number;
+  readonly #now: () => number;
+  readonly #entries = new Map<K, Entry<V>>();
+
+  constructor(options: LruTtlCacheOptions) {
+    if (!Number.isInteger(options.maxSize) || options.maxSize < 1) {
+      throw new RangeError(`cache maxSize must be a positive integer, got ${String(options.maxSize)}`);
+    }
+    if (!Number.isFinite(options.ttlMs) || options.ttlMs <= 0) {
+      throw new RangeError(`cache ttlMs must be a positive number of milliseconds, got ${String(options.ttlMs)}`);
+    }
+    this.maxSize = options.maxSize;
+    this.ttlMs = options.ttlMs;
+    this.#now = options.now ?? Date.now;
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** The live value for `key`, or `undefined` when absent or expired (an expired entry is dropped). */
+  get(key: K): V | undefined {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.expiresAt <= this.#now()) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    // Refresh recency without touching the expiry: the TTL is a ceiling from the write.
+    this.#entries.delete(key);
+    this.#entries.set(key, entry);
+    return entry.value;
+  }
+
+  /** Stores `value`; `ttlMs` may shorten (never lengthen) the cache's TTL for this entry. */
+  set(key: K, value: V, ttlMs?: number): void {
+    const ttl = ttlMs === undefined ? this.ttlMs : Math.min(ttlMs, this.ttlMs);
+    if (ttl <= 0) return;
+    this.#entries.delete(key);
+    this.#entries.set(key, { value, expiresAt: this.#now() + ttl });
+    if (this.#entries.size > this.maxSize) {
+      const oldest = this.#entries.keys().next();
+      if (!oldest.done) this.#entries.delete(oldest.value);
+    }
+  }
+
+  delete(key: K): boolean {
+    return this.#entries.delete(key);
+  }
+
+  clear(): void {
+    this.#entries.clear();
+  }
+}

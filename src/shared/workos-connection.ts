@@ -1,0 +1,104 @@
+import { WorkOS } from '@workos-inc/node';
+import { WorkOSConfigError } from './config-error';
+
+/** How to reach WorkOS; shared by every provider in this package. */
+export interface WorkOSConnectionOptions {
+  /** WorkOS API key. Falls back to `WORKOS_API_KEY`. */
+  apiKey?: string;
+  /** WorkOS client id. Falls back to `WORKOS_CLIENT_ID`. */
+  clientId?: string;
+  /** API host, as the SDK's `apiHostname` (default `api.workos.com`). Falls back to `WORKOS_API_HOSTNAME`. */
+  apiHostname?: string;
+  /** API port, as the SDK's `port`. Falls back to `WORKOS_API_PORT`. */
+  port?: number;
+  /** Use HTTPS (default `true`). Falls back to `WORKOS_API_HTTPS` (`false`/`0` turn it off). */
+  https?: boolean;
+  /** A ready WorkOS client; when given, `apiHostname`, `port` and `https` are taken from it. */
+  workos?: WorkOS;
+}
+
+export interface ResolvedWorkOSConnection {
+  apiKey: string;
+  clientId: string;
+  workos: WorkOS;
+  /** `<http|https>://host[:port]` of the API, as the SDK builds it. */
+  baseUrl: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+function parsePort(raw: string | number | undefined): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const port = typeof raw === 'number' ? raw : Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new WorkOSConfigError(
+      'port',
+      `Invalid WorkOS API port ${JSON.stringify(raw)}: set the \`port\` option or WORKOS_API_PORT to an integer between 1 and 65535.`,
+    );
+  }
+  return port;
+}
+
+function parseHttps(raw: boolean | string | undefined): boolean | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (typeof raw === 'boolean') return raw;
+  const lowered = raw.trim().toLowerCase();
+  if (lowered === 'true' || lowered === '1') return true;
+  if (lowered === 'false' || lowered === '0') return false;
+  throw new WorkOSConfigError(
+    'https',
+    `Invalid WORKOS_API_HTTPS value ${JSON.stringify(raw)}: use true or false (or set the \`https\` option).`,
+  );
+}
+
+/**
+ * Resolves credentials and the API endpoint from options, then the environment, and builds (or
+ * adopts) the WorkOS client. `requestTimeoutMs` bounds each SDK call; retries are off because a
+ * request-path call must fail fast and never multiply load on a struggling WorkOS.
+ */
+export function resolveWorkOSConnection(
+  options: WorkOSConnectionOptions,
+  settings: { env?: Env; requestTimeoutMs?: number; component: string },
+): ResolvedWorkOSConnection {
+  const env = settings.env ?? process.env;
+  const apiKey = nonEmpty(options.apiKey) ?? nonEmpty(env.WORKOS_API_KEY);
+  const clientId = nonEmpty(options.clientId) ?? nonEmpty(env.WORKOS_CLIENT_ID);
+  if (!apiKey || !clientId) {
+    const missing = [!apiKey && 'apiKey (env WORKOS_API_KEY)', !clientId && 'clientId (env WORKOS_CLIENT_ID)']
+      .filter(Boolean)
+      .join(' and ');
+    throw new WorkOSConfigError(
+      !apiKey ? 'apiKey' : 'clientId',
+      `${settings.component}: WorkOS ${missing} missing. Pass the \`apiKey\` and \`clientId\` options, ` +
+        `or set the WORKOS_API_KEY and WORKOS_CLIENT_ID environment variables.`,
+    );
+  }
+
+  let workos = options.workos;
+  if (!workos) {
+    const apiHostname = nonEmpty(options.apiHostname) ?? nonEmpty(env.WORKOS_API_HOSTNAME);
+    const port = parsePort(options.port ?? env.WORKOS_API_PORT);
+    const https = parseHttps(options.https ?? env.WORKOS_API_HTTPS);
+    workos = new WorkOS(apiKey, {
+      clientId,
+      ...(apiHostname !== undefined && { apiHostname }),
+      ...(port !== undefined && { port }),
+      ...(https !== undefined && { https }),
+      ...(settings.requestTimeoutMs !== undefined && { timeout: settings.requestTimeoutMs }),
+      maxRetries: 0,
+    });
+  }
+  return { apiKey, clientId, workos, baseUrl: baseUrlOf(workos, clientId) };
+}
+
+/** The API base URL of a client, derived from the JWKS URL the SDK builds (no request made). */
+export function baseUrlOf(workos: WorkOS, clientId: string): string {
+  const jwksUrl = workos.userManagement.getJwksUrl(clientId);
+  const marker = jwksUrl.indexOf('/sso/jwks/');
+  return marker === -1 ? new URL(jwksUrl).origin : jwksUrl.slice(0, marker);
+}
