@@ -1,0 +1,142 @@
+/**
+ * `npm run demo`: the seed page's setup, end to end and offline.
+ *
+ * Starts the WorkOS emulator and real Mastra servers on 127.0.0.1, signs a user in with the
+ * authorization-code flow, calls the agent with `@mastra/client-js` and with a curl-style request,
+ * then shows what is refused. Exits 0 when every expectation holds, 1 otherwise. Imports use
+ * relative `../src` paths because the package is not built in development; an app imports
+ * `@mastra/auth-workos` and `@mastra/auth-workos/testing` instead.
+ */
+import { MastraClient } from '@mastra/client-js';
+import { MastraAuthWorkos } from '../src';
+import { startWorkOSEmulator } from '../src/testing';
+import { AdminOnlyWorkosAuth } from './admin-only-auth';
+import { DemoReport } from './report';
+import { seedDirectory } from './seed';
+import { startDemoServer } from './server';
+
+/** Well over the ~10 s the demo needs on 2 cores; a hang must not hold a terminal or CI forever. */
+const DEADLINE_MS = 50_000;
+
+interface GenerateAnswer {
+  status: number;
+  /** The agent's text on success, the server's error message otherwise. */
+  message: string;
+}
+
+/** The seed page's curl, as a fetch: POST /api/agents/weatherAgent/generate. */
+async function curlGenerate(baseUrl: string, token: string | undefined): Promise<GenerateAnswer> {
+  const response = await fetch(`${baseUrl}/api/agents/weatherAgent/generate`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      ...(token !== undefined && { Authorization: `Bearer ${token}` }),
+    },
+    body: JSON.stringify({ messages: 'Weather in London' }),
+  });
+  const body = (await response.json().catch(() => ({}))) as { text?: unknown; error?: unknown };
+  return { status: response.status, message: String(body.text ?? body.error ?? '') };
+}
+
+function formatAnswer(answer: GenerateAnswer): string {
+  return `${answer.status}  ${JSON.stringify(answer.message)}`;
+}
+
+async function main(report: DemoReport, cleanups: Array<() => Promise<void>>): Promise<void> {
+  report.title('@mastra/auth-workos demo: WorkOS emulator + real Mastra server, all on 127.0.0.1');
+
+  const emu = await startWorkOSEmulator();
+  cleanups.push(() => emu.stop());
+  const { org, admin, member } = seedDirectory(emu);
+  report.info('WorkOS emulator', emu.baseUrl);
+  report.info('seeded', `org "${org.name}", admin ${admin.email}, member ${member.email}`);
+
+  const server = await startDemoServer(new MastraAuthWorkos({ ...emu.connection, fetchMemberships: true }));
+  cleanups.push(() => server.stop());
+  report.info('Mastra server (MastraAuthWorkos)', `${server.baseUrl}  agents: weatherAgent`);
+
+  // The client flow as the seed page writes it: the app's backend exchanges the AuthKit code for
+  // tokens, and the browser or script calls Mastra with the access token.
+  const workos = emu.createWorkOSClient();
+  const signIn = async (userId: string) => {
+    const code = emu.issueAuthorizationCode({ userId, organizationId: org.id });
+    return workos.userManagement.authenticateWithCode({ code, clientId: emu.clientId });
+  };
+
+  report.section('Client flow (seed page: "client-side setup")');
+  let accessToken = '';
+  await report.step('workos.userManagement.authenticateWithCode', async () => {
+    const session = await signIn(admin.id);
+    accessToken = session.accessToken;
+    return { ok: session.user.id === admin.id && accessToken !== '', detail: `signed in ${session.user.email}, got an access token` };
+  });
+
+  await report.step('MastraClient getAgent(weatherAgent).generate', async () => {
+    const client = new MastraClient({ baseUrl: server.baseUrl, headers: { Authorization: `Bearer ${accessToken}` } });
+    const response = await client.getAgent('weatherAgent').generate("What's the weather like in Nairobi");
+    return { ok: response.text.includes(admin.firstName ?? '?'), detail: `200  ${JSON.stringify(response.text)}` };
+  });
+
+  await report.step('curl POST /api/agents/weatherAgent/generate', async () => {
+    const answer = await curlGenerate(server.baseUrl, accessToken);
+    return { ok: answer.status === 200 && answer.message.includes('°C'), detail: formatAnswer(answer) };
+  });
+
+  report.section('Refused requests');
+  await report.step('no Authorization header → 401', async () => {
+    const answer = await curlGenerate(server.baseUrl, undefined);
+    return { ok: answer.status === 401, detail: formatAnswer(answer) };
+  });
+
+  await report.step('forged token (foreign key, claims admin) → 401', async () => {
+    const forged = await emu.mintAccessToken({ sub: admin.id, org_id: org.id, role: 'admin', signWith: 'foreign' });
+    const answer = await curlGenerate(server.baseUrl, forged);
+    return { ok: answer.status === 401, detail: formatAnswer(answer) };
+  });
+
+  report.section('Custom authorization (seed page: AdminOnlyWorkosAuth)');
+  const adminOnly = await startDemoServer(new AdminOnlyWorkosAuth({ ...emu.connection, fetchMemberships: true }));
+  cleanups.push(() => adminOnly.stop());
+  report.info('Mastra server (AdminOnlyWorkosAuth)', adminOnly.baseUrl);
+
+  await report.step(`member ${member.email} → 403`, async () => {
+    const answer = await curlGenerate(adminOnly.baseUrl, (await signIn(member.id)).accessToken);
+    return { ok: answer.status === 403, detail: formatAnswer(answer) };
+  });
+
+  await report.step(`admin ${admin.email} → 200`, async () => {
+    const answer = await curlGenerate(adminOnly.baseUrl, (await signIn(admin.id)).accessToken);
+    return { ok: answer.status === 200, detail: formatAnswer(answer) };
+  });
+
+  report.section('WorkOS traffic (keys and users are cached per provider)');
+  report.info(
+    'emulator calls',
+    (['authenticate', 'jwks', 'getUser', 'listOrganizationMemberships'] as const)
+      .map((route) => `${route} ${emu.callCount(route)}`)
+      .join(', '),
+  );
+}
+
+async function run(): Promise<number> {
+  const report = new DemoReport();
+  const cleanups: Array<() => Promise<void>> = [];
+  const deadline = setTimeout(() => {
+    console.error(`\nDemo FAILED: still running after ${DEADLINE_MS / 1000} s.`);
+    process.exit(2);
+  }, DEADLINE_MS);
+  deadline.unref();
+  try {
+    await main(report, cleanups);
+  } catch (error) {
+    report.check('demo ran to the end', false, error instanceof Error ? (error.stack ?? error.message) : String(error));
+  } finally {
+    // Stop in reverse order of start, whatever happened above.
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    clearTimeout(deadline);
+  }
+  report.verdict();
+  return report.failed === 0 ? 0 : 1;
+}
+
+process.exitCode = await run();

@@ -1,0 +1,20 @@
+import { Agent } from '@mastra/core/agent';
+import { createMockModel } from '@mastra/core/test-utils/llm-mock';
+import type { WorkOSUser } from '../src';
+
+/**
+ * The seed page's `weatherAgent`, with a mock model so the demo needs no network or LLM key.
+ * The answer names the signed-in user, read from the request context where Mastra's auth
+ * middleware put the user our provider resolved.
+ */
+export const weatherAgent = new Agent({
+  id: 'weatherAgent',
+  name: 'weatherAgent',
+  instructions: 'You are a helpful weather assistant.',
+  model: ({ requestContext }) => {
+    const user = requestContext.get('user') as WorkOSUser | undefined;
+    return createMockModel({
+      mockText: `Sunny and 24 °C with a light breeze (mock forecast for ${user?.name ?? 'an anonymous caller'}).`,
+    });
+  },
+});

@@ -1,0 +1,179 @@
+import { hasPermission as grantsPermission, type IRBACProvider, type RoleMapping } from '@mastra/core/auth/ee';
+import { MastraBase } from '@mastra/core/base';
+import type { WorkOS } from '@workos-inc/node';
+import { OncePerWindowLogger } from '../auth/log-once';
+import type { WorkOSUser } from '../auth/user';
+import { resolveWorkOSConnection } from '../shared/workos-connection';
+import { WorkOSRBACError } from './errors';
+import { MembershipRoles } from './membership-roles';
+import { resolveRBACSettings, type MastraRBACWorkosOptions, type ResolvedRBACSettings } from './options';
+import { PermissionCache } from './permission-cache';
+import type { RoleMapper } from './role-mapping';
+import { planRoleLookup } from './role-source';
+
+/** A user's roles and the permissions they map to; cached together, frozen. */
+interface ResolvedAccess {
+  readonly roles: readonly string[];
+  readonly permissions: readonly string[];
+}
+
+const NO_ACCESS: ResolvedAccess = Object.freeze({ roles: Object.freeze([]), permissions: Object.freeze([]) });
+
+/** Counters for tests and health checks. */
+export interface MastraRBACWorkosStats {
+  /** `listOrganizationMemberships` calls made by this instance. */
+  workosApiCalls: number;
+  /** (user, organization) entries currently cached. */
+  cachedEntries: number;
+}
+
+function isNonEmptyString(value: unknown): value is string {
+  return typeof value === 'string' && value !== '';
+}
+
+/**
+ * Mastra RBAC provider mapping WorkOS organization roles to Mastra permissions. Pass it as
+ * `server.rbac` next to `MastraAuthWorkos`.
+ *
+ * Roles come from the verified token (`role`/`roles`, for the token's organization only), else
+ * from memberships the auth provider loaded, else from WorkOS (cached per user and
+ * organization). When WorkOS fails the user gets no roles and no permissions (fail closed); the
+ * cause is logged once per window.
+ */
+export class MastraRBACWorkos extends MastraBase implements IRBACProvider<WorkOSUser> {
+  readonly #workos: WorkOS;
+  readonly #settings: ResolvedRBACSettings;
+  readonly #mapper: RoleMapper;
+  readonly #memberships: MembershipRoles;
+  readonly #cache: PermissionCache<ResolvedAccess>;
+  readonly #log: OncePerWindowLogger;
+
+  constructor(options: MastraRBACWorkosOptions) {
+    super({ component: 'AUTH', name: 'MastraRBACWorkos' });
+    // Validate everything before building a client: misconfiguration fails here, not per request.
+    this.#settings = resolveRBACSettings(options);
+    this.#mapper = this.#settings.roleMapper;
+    const connection = resolveWorkOSConnection(options, {
+      env: process.env,
+      requestTimeoutMs: this.#settings.requestTimeoutMs,
+      component: 'MastraRBACWorkos',
+    });
+    if (options.logger) this.__setLogger(options.logger);
+    this.#log = new OncePerWindowLogger(() => this.logger);
+    this.#workos = connection.workos;
+    this.#memberships = new MembershipRoles(this.#workos, this.#settings.requestTimeoutMs);
+    this.#cache = new PermissionCache(this.#settings.cache);
+
+    if (this.#mapper.unknownPatterns.length > 0) {
+      this.#log.log(
+        'warn',
+        'unknown_permission_pattern',
+        'MastraRBACWorkos: roleMapping grants permissions no built-in Mastra route checks ' +
+          '(fine for custom routes with their own requiresPermission; otherwise a typo?)',
+        { patterns: this.#mapper.unknownPatterns },
+      );
+    }
+  }
+
+  /** The role mapping in effect (a copy). */
+  get roleMapping(): RoleMapping {
+    return this.#mapper.toRoleMapping();
+  }
+
+  /** The user's WorkOS role slugs in the organization that counts; `[]` when unknown or on failure. */
+  async getRoles(user: WorkOSUser): Promise<string[]> {
+    return [...(await this.#access(user)).roles];
+  }
+
+  async hasRole(user: WorkOSUser, role: string): Promise<boolean> {
+    if (!isNonEmptyString(role)) return false;
+    return (await this.#access(user)).roles.includes(role);
+  }
+
+  /** Union of the mapped permission patterns of the user's roles. */
+  async getPermissions(user: WorkOSUser): Promise<string[]> {
+    return [...(await this.#access(user)).permissions];
+  }
+
+  /** Whether a granted pattern covers `permission` (Mastra's own wildcard matching). */
+  async hasPermission(user: WorkOSUser, permission: string): Promise<boolean> {
+    if (!isNonEmptyString(permission)) return false;
+    return grantsPermission([...(await this.#access(user)).permissions], permission);
+  }
+
+  /** Every one of `permissions` is covered (an empty list is, as in Mastra's own provider). */
+  async hasAllPermissions(user: WorkOSUser, permissions: string[]): Promise<boolean> {
+    if (!Array.isArray(permissions) || !permissions.every(isNonEmptyString)) return false;
+    const granted = [...(await this.#access(user)).permissions];
+    return permissions.every((permission) => grantsPermission(granted, permission));
+  }
+
+  async hasAnyPermission(user: WorkOSUser, permissions: string[]): Promise<boolean> {
+    if (!Array.isArray(permissions)) return false;
+    const granted = [...(await this.#access(user)).permissions];
+    return permissions.some((permission) => isNonEmptyString(permission) && grantsPermission(granted, permission));
+  }
+
+  /** The mapped roles (Studio's "View as role"); `_default` is not a role and is left out. */
+  async getAvailableRoles(): Promise<Array<{ id: string; name: string }>> {
+    return this.#mapper.roleIds().map((id) => ({ id, name: id }));
+  }
+
+  /** What a user holding only `roleId` would get: its mapping, else `_default`. */
+  async getPermissionsForRole(roleId: string): Promise<string[]> {
+    return isNonEmptyString(roleId) ? this.#mapper.permissionsForRole(roleId) : [];
+  }
+
+  /** Forget every cached role lookup (for example after a role change pushed by a webhook). */
+  clearCache(): void {
+    this.#cache.clear();
+  }
+
+  /** The WorkOS client this provider uses. */
+  getWorkOS(): WorkOS {
+    return this.#workos;
+  }
+
+  getStats(): MastraRBACWorkosStats {
+    return { workosApiCalls: this.#memberships.upstreamCalls, cachedEntries: this.#cache.size };
+  }
+
+  async #access(user: unknown): Promise<ResolvedAccess> {
+    const source = planRoleLookup(user, this.#settings.organizationId);
+    if (source.kind === 'none') return NO_ACCESS;
+    if (source.kind === 'known') return this.#resolve(source.roles);
+    const key = PermissionCache.keyOf(source.userId, source.organizationId);
+    try {
+      return await this.#cache.load(key, async () =>
+        this.#resolve(await this.#memberships.rolesOf(source.userId, source.organizationId)),
+      );
+    } catch (error) {
+      this.#reportFailure(error);
+      return NO_ACCESS;
+    }
+  }
+
+  #resolve(roles: readonly string[]): ResolvedAccess {
+    if (roles.length === 0) return NO_ACCESS;
+    return Object.freeze({
+      roles: Object.freeze([...roles]),
+      permissions: Object.freeze(this.#mapper.permissionsForRoles(roles)),
+    });
+  }
+
+  #reportFailure(error: unknown): void {
+    if (error instanceof WorkOSRBACError) {
+      const failure = error.failure;
+      this.#log.log('warn', `upstream_${failure?.kind ?? 'rate_limited'}`, 'WorkOS role lookup failed; denying (no roles, no permissions)', {
+        code: error.code,
+        ...(failure?.status !== undefined && { status: failure.status }),
+        ...(failure?.requestId !== undefined && { requestId: failure.requestId }),
+        ...(failure?.retryAfterSec !== undefined && { retryAfterSec: failure.retryAfterSec }),
+      });
+      return;
+    }
+    // A bug or an unexpected answer: still deny, but say so loudly (never with user data).
+    const name = error instanceof Error ? error.name : typeof error;
+    this.#log.log('error', 'unexpected', 'MastraRBACWorkos: role lookup failed unexpectedly; denying', { error: name });
+  }
+}

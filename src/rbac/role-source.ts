@@ -1,0 +1,92 @@
+/**
+ * Where a user's WorkOS roles come from, decided without any I/O.
+ *
+ * The rule: a token's `role`/`roles` describe the membership in the token's organization (the
+ * `org_id` claim, surfaced as `user.organizationId`) and nothing else. They are used when no
+ * `organizationId` option is set, or when it names that same organization. Otherwise the roles
+ * come from the membership in the target organization: from `user.memberships` when the auth
+ * provider loaded them (`fetchMemberships: true`), else from WorkOS.
+ */
+
+/** The parts of a WorkOS organization membership this module reads. */
+export interface MembershipLike {
+  organizationId?: unknown;
+  status?: unknown;
+  role?: { slug?: unknown } | null;
+  roles?: ReadonlyArray<{ slug?: unknown } | null> | null;
+}
+
+export type RoleSource =
+  /** Roles are known now (token claims or loaded memberships); no WorkOS call. */
+  | { kind: 'known'; from: 'token' | 'memberships'; roles: string[] }
+  /** Ask WorkOS for the user's membership in `organizationId` (or the first one, when undefined). */
+  | { kind: 'workos'; userId: string; organizationId: string | undefined }
+  /** Not a user we can resolve roles for (no id): no roles. */
+  | { kind: 'none' };
+
+function nonEmptyString(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+
+/** Distinct non-empty strings, in first-seen order. */
+function distinct(values: Iterable<unknown>): string[] {
+  const seen = new Set<string>();
+  for (const value of values) {
+    const text = nonEmptyString(value);
+    if (text !== undefined) seen.add(text);
+  }
+  return [...seen];
+}
+
+/** The WorkOS user id to query: `workosId`, else `id`. */
+export function workosUserIdOf(user: unknown): string | undefined {
+  if (user === null || typeof user !== 'object') return undefined;
+  const record = user as { workosId?: unknown; id?: unknown };
+  return nonEmptyString(record.workosId) ?? nonEmptyString(record.id);
+}
+
+/** The token's roles: `role` (primary) and `roles`, merged. */
+export function tokenRolesOf(user: { role?: unknown; roles?: unknown }): string[] {
+  const listed = Array.isArray(user.roles) ? user.roles : [];
+  return distinct([user.role, ...listed]);
+}
+
+/** A membership's roles: the primary `role` first, then `roles`. */
+export function membershipRoles(membership: MembershipLike): string[] {
+  const listed = Array.isArray(membership.roles) ? membership.roles : [];
+  return distinct([membership.role?.slug, ...listed.map((role) => role?.slug)]);
+}
+
+/**
+ * The active membership that counts: the one in `organizationId`, or the first active one when
+ * no organization is targeted. Inactive and pending memberships never grant roles.
+ */
+export function pickMembership<M extends MembershipLike>(
+  memberships: readonly M[],
+  organizationId: string | undefined,
+): M | undefined {
+  const active = memberships.filter((membership) => membership?.status === 'active');
+  if (organizationId === undefined) return active[0];
+  return active.find((membership) => membership.organizationId === organizationId);
+}
+
+export function planRoleLookup(user: unknown, configuredOrganizationId: string | undefined): RoleSource {
+  const userId = workosUserIdOf(user);
+  if (userId === undefined) return { kind: 'none' };
+  const record = user as { organizationId?: unknown; role?: unknown; roles?: unknown; memberships?: unknown };
+  const tokenOrganizationId = nonEmptyString(record.organizationId);
+  const target = configuredOrganizationId ?? tokenOrganizationId;
+
+  const tokenRoles = tokenRolesOf(record);
+  const tokenSpeaksForTarget = configuredOrganizationId === undefined || configuredOrganizationId === tokenOrganizationId;
+  if (tokenRoles.length > 0 && tokenSpeaksForTarget) return { kind: 'known', from: 'token', roles: tokenRoles };
+
+  if (Array.isArray(record.memberships)) {
+    const memberships = (record.memberships as unknown[]).filter(
+      (item): item is MembershipLike => item !== null && typeof item === 'object',
+    );
+    const membership = pickMembership(memberships, target);
+    return { kind: 'known', from: 'memberships', roles: membership ? membershipRoles(membership) : [] };
+  }
+  return { kind: 'workos', userId, organizationId: target };
+}
