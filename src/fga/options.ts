@@ -1,0 +1,194 @@
+import type { FGARouteResolver, MastraFGAPermissionInput } from '@mastra/core/auth/ee';
+import type { IMastraLogger } from '@mastra/core/logger';
+import type { CacheSettings } from '../shared/cached-loader';
+import { WorkOSConfigError } from '../shared/config-error';
+import type { WorkOSConnectionOptions } from '../shared/workos-connection';
+import type { WorkOSUser } from '../auth/user';
+
+/**
+ * What `deriveId` / `deriveParentId` see. `resource` is the Mastra resource being checked; it is
+ * absent when a parent is derived for `filterAccessible`.
+ */
+export interface FGAResourceContext {
+  user: WorkOSUser;
+  /** The Mastra resource (`{ type, id }`) of a check; absent when deriving a parent. */
+  resource?: { type: string; id: string };
+  /**
+   * The owning application resource id Mastra passed (`context.resourceId`, for example a thread's
+   * owner), else the Mastra resource id; absent when deriving a parent.
+   */
+  resourceId?: string;
+  /** Mastra's request context, when the caller passed one. */
+  requestContext?: unknown;
+}
+
+/** How one Mastra resource type (`agent`, `workflow`, `tool`, `thread`, ...) maps onto WorkOS. */
+export interface WorkOSFGAResourceMapping {
+  /** WorkOS resource type slug the check is made against. */
+  fgaResourceType: string;
+  /**
+   * External id of the WorkOS resource to check. Default: the Mastra resource id. Returning
+   * nothing denies (the resource cannot be named, so it cannot be checked).
+   */
+  deriveId?: (context: FGAResourceContext) => string | undefined | null;
+  /**
+   * WorkOS resource type of the parent these resources are registered under. With a derivable
+   * parent, `filterAccessible` asks WorkOS once for every accessible child instead of checking each.
+   */
+  parentFgaResourceType?: string;
+  /**
+   * External id of that parent for a user (for example their team). Default: `deriveId` called
+   * without a `resource` (the upstream convention).
+   */
+  deriveParentId?: (context: FGAResourceContext) => string | undefined | null;
+}
+
+/** Options of {@link MastraFGAWorkos}. */
+export interface MastraFGAWorkosOptions extends WorkOSConnectionOptions {
+  /** Organization whose membership is checked. Default: the user's `organizationId`. */
+  organizationId?: string;
+  /** Mastra resource type → WorkOS resource. Unmapped types are checked as `{ type, id }` as is. Plural keys (`agents`) are accepted. */
+  resourceMapping?: Record<string, WorkOSFGAResourceMapping>;
+  /** Mastra permission (`agents:execute`) → WorkOS permission slug. Unmapped permissions are sent as is. */
+  permissionMapping?: Record<string, string>;
+  /** Allow resources that are not registered in WorkOS (a 404). Default `false`. Never applies without a membership. */
+  publicByDefault?: boolean;
+  /** Deny protected routes that carry no FGA metadata (Mastra's `IFGAProvider.requireForProtectedRoutes`). Default `false`. */
+  requireForProtectedRoutes?: boolean;
+  /** Audit protected routes without FGA metadata at startup: `true`/`'warn'` logs, `'error'` fails startup. */
+  auditProtectedRoutes?: boolean | 'warn' | 'error';
+  /** Global route → FGA resolver (Mastra's `IFGAProvider.resolveRouteFGA`). */
+  resolveRouteFGA?: FGARouteResolver;
+  /**
+   * Startup check of the permissions Mastra may emit. `true`: every one must be in
+   * `permissionMapping`, else startup fails listing the unmapped ones. A function is called as is.
+   */
+  validatePermissions?: boolean | ((permissions: MastraFGAPermissionInput[]) => void | Promise<void>);
+  /** Logger for denials worth knowing about and WorkOS trouble. Default: Mastra's logger for this component. */
+  logger?: IMastraLogger;
+  /** Bound on each WorkOS call, in ms. Default 5000. */
+  requestTimeoutMs?: number;
+  /** Most per-item checks in flight at once in `filterAccessible`. Default 5. */
+  filterConcurrency?: number;
+  /**
+   * Cache of check results across requests (LRU + TTL). Default `false`: every request asks WorkOS,
+   * so a revoked role takes effect at once. Within one request identical checks are always shared.
+   */
+  cache?: false | Partial<CacheSettings>;
+  /**
+   * Mastra runs internal workflows (`executionWorkflow`, ...) inside every agent call and asks FGA
+   * for `workflows:execute` on them. Default `false`: allowed when the same request already passed
+   * the agent's `agents:execute` check. `true`: checked in WorkOS like any workflow.
+   */
+  checkInternalWorkflows?: boolean;
+}
+
+/** Every option with its default applied: the one place defaults live. */
+export interface ResolvedFGASettings {
+  organizationId: string | undefined;
+  resourceMapping: Readonly<Record<string, WorkOSFGAResourceMapping>>;
+  permissionMapping: Readonly<Record<string, string>>;
+  publicByDefault: boolean;
+  requestTimeoutMs: number;
+  filterConcurrency: number;
+  cache: CacheSettings | false;
+  checkInternalWorkflows: boolean;
+}
+
+/** A check result may outlive a role change by at most this long. */
+export const MAX_DECISION_CACHE_TTL_MS = 300_000;
+/** Upper bound of `filterConcurrency`: more would be the unbounded fan-out this option exists to prevent. */
+export const MAX_FILTER_CONCURRENCY = 50;
+
+const COMPONENT = 'MastraFGAWorkos';
+
+function fail(option: string, message: string): never {
+  throw new WorkOSConfigError(option, `${COMPONENT}: ${message}`);
+}
+
+function optionalString(option: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.trim() === '') fail(option, `\`${option}\` must be a non-empty string.`);
+  return value;
+}
+
+function optionalFunction(option: string, value: unknown): void {
+  if (value !== undefined && typeof value !== 'function') fail(option, `\`${option}\` must be a function.`);
+}
+
+function optionalBoolean(option: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') fail(option, `\`${option}\` must be true or false, got ${JSON.stringify(value)}.`);
+  return value;
+}
+
+function positiveInteger(option: string, value: unknown, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
+    fail(option, `\`${option}\` must be a whole number from 1 to ${max}, got ${String(value)}.`);
+  }
+  return value;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function resolveResourceMapping(value: unknown): Record<string, WorkOSFGAResourceMapping> {
+  if (value === undefined) return {};
+  if (!isRecord(value)) fail('resourceMapping', '`resourceMapping` must be an object keyed by Mastra resource type.');
+  const mapping: Record<string, WorkOSFGAResourceMapping> = {};
+  for (const [type, entry] of Object.entries(value)) {
+    const option = `resourceMapping.${type}`;
+    if (!isRecord(entry)) fail(option, `\`${option}\` must be an object with \`fgaResourceType\`.`);
+    optionalString(`${option}.fgaResourceType`, entry.fgaResourceType);
+    if (entry.fgaResourceType === undefined) fail(`${option}.fgaResourceType`, `\`${option}.fgaResourceType\` is required.`);
+    optionalString(`${option}.parentFgaResourceType`, entry.parentFgaResourceType);
+    optionalFunction(`${option}.deriveId`, entry.deriveId);
+    optionalFunction(`${option}.deriveParentId`, entry.deriveParentId);
+    mapping[type] = entry as unknown as WorkOSFGAResourceMapping;
+  }
+  return mapping;
+}
+
+function resolvePermissionMapping(value: unknown): Record<string, string> {
+  if (value === undefined) return {};
+  if (!isRecord(value)) fail('permissionMapping', '`permissionMapping` must be an object: Mastra permission → WorkOS permission slug.');
+  for (const [permission, slug] of Object.entries(value)) {
+    optionalString(`permissionMapping.${permission}`, slug);
+  }
+  return { ...(value as Record<string, string>) };
+}
+
+function resolveCache(value: MastraFGAWorkosOptions['cache']): CacheSettings | false {
+  if (value === undefined || value === false) return false;
+  if (!isRecord(value)) fail('cache', '`cache` must be false or `{ maxSize, ttlMs }`.');
+  const maxSize = positiveInteger('cache.maxSize', value.maxSize, 10_000, Number.MAX_SAFE_INTEGER);
+  const ttlMs = positiveInteger('cache.ttlMs', value.ttlMs, 10_000, MAX_DECISION_CACHE_TTL_MS);
+  return { maxSize, ttlMs };
+}
+
+/** Validates the FGA-specific options (connection options are resolved by `resolveWorkOSConnection`). */
+export function resolveFGASettings(options: MastraFGAWorkosOptions): ResolvedFGASettings {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) fail('options', 'options must be an object.');
+  const audit = options.auditProtectedRoutes;
+  if (audit !== undefined && typeof audit !== 'boolean' && audit !== 'warn' && audit !== 'error') {
+    fail('auditProtectedRoutes', "`auditProtectedRoutes` must be true, false, 'warn' or 'error'.");
+  }
+  optionalBoolean('requireForProtectedRoutes', options.requireForProtectedRoutes, false);
+  optionalFunction('resolveRouteFGA', options.resolveRouteFGA);
+  const validate = options.validatePermissions;
+  if (validate !== undefined && typeof validate !== 'boolean' && typeof validate !== 'function') {
+    fail('validatePermissions', '`validatePermissions` must be true, false or a function.');
+  }
+  return {
+    organizationId: optionalString('organizationId', options.organizationId),
+    resourceMapping: resolveResourceMapping(options.resourceMapping),
+    permissionMapping: resolvePermissionMapping(options.permissionMapping),
+    publicByDefault: optionalBoolean('publicByDefault', options.publicByDefault, false),
+    requestTimeoutMs: positiveInteger('requestTimeoutMs', options.requestTimeoutMs, 5_000, 600_000),
+    filterConcurrency: positiveInteger('filterConcurrency', options.filterConcurrency, 5, MAX_FILTER_CONCURRENCY),
+    cache: resolveCache(options.cache),
+    checkInternalWorkflows: optionalBoolean('checkInternalWorkflows', options.checkInternalWorkflows, false),
+  };
+}

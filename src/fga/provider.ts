@@ -1,0 +1,228 @@
+import {
+  FGADeniedError,
+  type FGACheckParams,
+  type FGACreateResourceParams,
+  type FGADeleteResourceParams,
+  type FGAListResourcesOptions,
+  type FGAListRoleAssignmentsOptions,
+  type FGAResource,
+  type FGARoleAssignment,
+  type FGARoleParams,
+  type FGARouteResolver,
+  type FGAUpdateResourceParams,
+  type IFGAManager,
+  type MastraFGAPermissionInput,
+} from '@mastra/core/auth/ee';
+import { MastraBase } from '@mastra/core/base';
+import type { WorkOS } from '@workos-inc/node';
+import { OncePerWindowLogger } from '../auth/log-once';
+import type { WorkOSUser } from '../auth/user';
+import { WorkOSConfigError } from '../shared/config-error';
+import { resolveWorkOSConnection } from '../shared/workos-connection';
+import { AuthorizationApi } from './authorization-api';
+import { FGAChecker, type FGADecision, type FGADenyReason } from './checker';
+import { WorkOSFGAMembershipResolutionError, WorkOSFGAResourceNotFoundError } from './errors';
+import { FGAResourceManager } from './manager';
+import { resolveFGASettings, type MastraFGAWorkosOptions, type ResolvedFGASettings } from './options';
+import { mappingFor } from './resource-target';
+
+/** Most pages one listing reads (100 items each): a bound, not a limit anyone should reach. */
+const MAX_LIST_PAGES = 100;
+
+/** Human-readable denial reasons for `FGADeniedError` (no user ids, no WorkOS details). */
+const DENY_MESSAGES: Record<Exclude<FGADenyReason, 'membership_unresolved'>, string> = {
+  invalid_request: 'invalid authorization request',
+  resource_unresolved: 'the resource could not be mapped to a WorkOS resource',
+  permission_denied: 'permission not granted',
+  resource_not_registered: 'resource not registered',
+  membership_not_found: 'organization membership not found or inactive',
+  upstream_unavailable: 'authorization service unavailable',
+};
+
+/** Counters for tests, the benchmark and health checks. */
+export interface MastraFGAWorkosStats {
+  /** WorkOS API calls made by this instance (checks, listings, manager calls). */
+  workosApiCalls: number;
+}
+
+/**
+ * Mastra fine-grained authorization backed by the WorkOS Authorization API. Pass it as
+ * `server.fga` next to `server.auth: new MastraAuthWorkos({ fetchMemberships: true })`.
+ *
+ * Checks run for the user's organization membership; anything WorkOS does not confirm is denied
+ * (its failures included), and `publicByDefault` opens only resources WorkOS does not know, for a
+ * confirmed active membership.
+ */
+export class MastraFGAWorkos extends MastraBase implements IFGAManager<WorkOSUser> {
+  readonly requireForProtectedRoutes?: boolean;
+  readonly auditProtectedRoutes?: boolean | 'warn' | 'error';
+  readonly resolveRouteFGA?: FGARouteResolver;
+  readonly validatePermissions?: (permissions: MastraFGAPermissionInput[]) => Promise<void>;
+
+  readonly #settings: ResolvedFGASettings;
+  readonly #api: AuthorizationApi;
+  readonly #checker: FGAChecker;
+  readonly #manager: FGAResourceManager;
+  readonly #log: OncePerWindowLogger;
+
+  constructor(options: MastraFGAWorkosOptions = {}) {
+    const settings = resolveFGASettings(options);
+    super({ component: 'AUTH', name: 'MastraFGAWorkos' });
+    if (options.logger) this.__setLogger(options.logger);
+    this.#settings = settings;
+    this.#log = new OncePerWindowLogger(() => this.logger);
+
+    const connection = resolveWorkOSConnection(options, {
+      env: process.env,
+      requestTimeoutMs: settings.requestTimeoutMs,
+      component: 'MastraFGAWorkos',
+    });
+    this.#api = new AuthorizationApi(connection.workos, {
+      requestTimeoutMs: settings.requestTimeoutMs,
+      maxPages: MAX_LIST_PAGES,
+      onFailure: (operation, failure) =>
+        this.#log.log('warn', `upstream_${failure.kind}`, `WorkOS ${operation} failed; FGA fails closed`, {
+          kind: failure.kind,
+          ...(failure.status !== undefined && { status: failure.status }),
+          ...(failure.requestId !== undefined && { requestId: failure.requestId }),
+          ...(failure.retryAfterSec !== undefined && { retryAfterSec: failure.retryAfterSec }),
+        }),
+    });
+    this.#checker = new FGAChecker({ api: this.#api, settings, log: this.#log });
+    this.#manager = new FGAResourceManager({
+      api: this.#api,
+      organizationId: settings.organizationId,
+      onChange: () => this.#checker.invalidate(),
+      onTruncated: (operation) =>
+        this.#log.log('warn', 'list_truncated', `WorkOS ${operation} returned more pages than allowed; the list is incomplete`, {}),
+    });
+
+    // Mastra reads these as properties of the provider; leave them unset when not configured.
+    if (options.requireForProtectedRoutes !== undefined) this.requireForProtectedRoutes = options.requireForProtectedRoutes;
+    if (options.auditProtectedRoutes !== undefined) this.auditProtectedRoutes = options.auditProtectedRoutes;
+    if (options.resolveRouteFGA) this.resolveRouteFGA = options.resolveRouteFGA;
+    const validate = options.validatePermissions;
+    if (typeof validate === 'function') this.validatePermissions = async (permissions) => validate(permissions);
+    else if (validate === true) this.validatePermissions = async (permissions) => this.#requireMapped(permissions);
+  }
+
+  /** Whether the user holds the permission (any of a list) on the resource. Never throws. */
+  async check(user: WorkOSUser, params: FGACheckParams): Promise<boolean> {
+    return (await this.decide(user, params)).allowed;
+  }
+
+  /** Like {@link check}, with the reason: for logging, debugging and tests. Never throws. */
+  async decide(user: WorkOSUser, params: FGACheckParams): Promise<FGADecision> {
+    try {
+      return await this.#checker.decide(user, params);
+    } catch (error) {
+      // A bug or an unexpected SDK answer: still deny, but say so loudly.
+      this.#log.log('error', 'unexpected', 'WorkOS FGA check failed unexpectedly; denying', {
+        error: error instanceof Error ? error.name : typeof error,
+      });
+      return { allowed: false, reason: 'upstream_unavailable' };
+    }
+  }
+
+  /**
+   * Throws unless allowed: Mastra's `FGADeniedError` (403), {@link WorkOSFGAResourceNotFoundError}
+   * (404, unregistered resource with `publicByDefault` off) or
+   * {@link WorkOSFGAMembershipResolutionError} (500, no membership to check).
+   */
+  async require(user: WorkOSUser, params: FGACheckParams): Promise<void> {
+    const decision = await this.decide(user, params);
+    if (decision.allowed) return;
+    if (decision.reason === 'membership_unresolved') throw new WorkOSFGAMembershipResolutionError();
+    const resource = this.#describeResource(params);
+    if (decision.reason === 'resource_not_registered') {
+      const mapping = mappingFor(this.#settings.resourceMapping, resource.type);
+      throw new WorkOSFGAResourceNotFoundError(
+        { resourceTypeSlug: mapping?.fgaResourceType ?? resource.type, externalId: resource.id },
+        { forCheck: true },
+      );
+    }
+    throw new FGADeniedError(user, resource, params?.permission ?? [], DENY_MESSAGES[decision.reason]);
+  }
+
+  /** The resources the user may access with `permission`; fails closed. Never throws. */
+  async filterAccessible<T extends { id: string }>(
+    user: WorkOSUser,
+    resources: T[],
+    resourceType: string,
+    permission: MastraFGAPermissionInput,
+  ): Promise<T[]> {
+    try {
+      return await this.#checker.filter(user, resources, resourceType, permission);
+    } catch (error) {
+      this.#log.log('error', 'unexpected', 'WorkOS FGA filtering failed unexpectedly; returning nothing', {
+        error: error instanceof Error ? error.name : typeof error,
+      });
+      return [];
+    }
+  }
+
+  createResource(params: FGACreateResourceParams): Promise<FGAResource> {
+    return this.#manager.createResource(params);
+  }
+
+  getResource(resourceId: string): Promise<FGAResource> {
+    return this.#manager.getResource(resourceId);
+  }
+
+  listResources(options?: FGAListResourcesOptions): Promise<FGAResource[]> {
+    return this.#manager.listResources(options);
+  }
+
+  updateResource(params: FGAUpdateResourceParams): Promise<FGAResource> {
+    return this.#manager.updateResource(params);
+  }
+
+  deleteResource(params: FGADeleteResourceParams): Promise<void> {
+    return this.#manager.deleteResource(params);
+  }
+
+  assignRole(params: FGARoleParams): Promise<FGARoleAssignment> {
+    return this.#manager.assignRole(params);
+  }
+
+  removeRole(params: FGARoleParams): Promise<void> {
+    return this.#manager.removeRole(params);
+  }
+
+  listRoleAssignments(options: FGAListRoleAssignmentsOptions): Promise<FGARoleAssignment[]> {
+    return this.#manager.listRoleAssignments(options);
+  }
+
+  /** Drop cached check results (only relevant with the `cache` option), e.g. after a change made elsewhere. */
+  invalidateCache(): void {
+    this.#checker.invalidate();
+  }
+
+  /** The WorkOS client this provider uses. */
+  getWorkOS(): WorkOS {
+    return this.#api.workos;
+  }
+
+  getStats(): MastraFGAWorkosStats {
+    return { workosApiCalls: this.#api.calls };
+  }
+
+  #describeResource(params: FGACheckParams): { type: string; id: string } {
+    const resource = (params as Partial<FGACheckParams> | null | undefined)?.resource;
+    return {
+      type: typeof resource?.type === 'string' ? resource.type : 'unknown',
+      id: typeof resource?.id === 'string' ? resource.id : 'unknown',
+    };
+  }
+
+  #requireMapped(permissions: MastraFGAPermissionInput[]): void {
+    const unmapped = permissions.filter((permission) => !Object.hasOwn(this.#settings.permissionMapping, permission));
+    if (unmapped.length > 0) {
+      throw new WorkOSConfigError(
+        'permissionMapping',
+        `MastraFGAWorkos: validatePermissions is on and ${unmapped.length} permission(s) Mastra may check have no ` +
+          `\`permissionMapping\` entry: ${unmapped.join(', ')}.`,
+      );
+    }
+  }
+}
