@@ -8,11 +8,11 @@
  * `@mastra/auth-workos` and `@mastra/auth-workos/testing` instead.
  */
 import { MastraClient } from '@mastra/client-js';
-import { MastraAuthWorkos } from '../src';
+import { MastraAuthWorkos, MastraFGAWorkos } from '../src';
 import { startWorkOSEmulator } from '../src/testing';
 import { AdminOnlyWorkosAuth } from './admin-only-auth';
 import { DemoReport } from './report';
-import { seedDirectory } from './seed';
+import { seedAuthorization, seedDirectory } from './seed';
 import { startDemoServer } from './server';
 
 /** Well over the ~10 s the demo needs on 2 cores; a hang must not hold a terminal or CI forever. */
@@ -25,8 +25,8 @@ interface GenerateAnswer {
 }
 
 /** The seed page's curl, as a fetch: POST /api/agents/weatherAgent/generate. */
-async function curlGenerate(baseUrl: string, token: string | undefined): Promise<GenerateAnswer> {
-  const response = await fetch(`${baseUrl}/api/agents/weatherAgent/generate`, {
+async function curlGenerate(baseUrl: string, token: string | undefined, agentId = 'weatherAgent'): Promise<GenerateAnswer> {
+  const response = await fetch(`${baseUrl}/api/agents/${agentId}/generate`, {
     method: 'POST',
     headers: {
       'Content-Type': 'application/json',
@@ -47,13 +47,14 @@ async function main(report: DemoReport, cleanups: Array<() => Promise<void>>): P
 
   const emu = await startWorkOSEmulator();
   cleanups.push(() => emu.stop());
-  const { org, admin, member } = seedDirectory(emu);
+  const directory = seedDirectory(emu);
+  const { org, admin, member } = directory;
   report.info('WorkOS emulator', emu.baseUrl);
   report.info('seeded', `org "${org.name}", admin ${admin.email}, member ${member.email}`);
 
   const server = await startDemoServer(new MastraAuthWorkos({ ...emu.connection, fetchMemberships: true }));
   cleanups.push(() => server.stop());
-  report.info('Mastra server (MastraAuthWorkos)', `${server.baseUrl}  agents: weatherAgent`);
+  report.info('Mastra server (MastraAuthWorkos)', `${server.baseUrl}  agents: weatherAgent, vaultAgent`);
 
   // The client flow as the seed page writes it: the app's backend exchanges the AuthKit code for
   // tokens, and the browser or script calls Mastra with the access token.
@@ -109,10 +110,30 @@ async function main(report: DemoReport, cleanups: Array<() => Promise<void>>): P
     return { ok: answer.status === 200, detail: formatAnswer(answer) };
   });
 
+  report.section('Fine-grained authorization (MastraFGAWorkos, WorkOS Authorization API)');
+  seedAuthorization(emu, directory);
+  const withFga = await startDemoServer(
+    new MastraAuthWorkos({ ...emu.connection, fetchMemberships: true }),
+    new MastraFGAWorkos({ ...emu.connection }),
+  );
+  cleanups.push(() => withFga.stop());
+  report.info('Mastra server (auth + fga)', `${withFga.baseUrl}  member holds agent-runner on weatherAgent only`);
+  const memberToken = (await signIn(member.id)).accessToken;
+
+  await report.step(`member ${member.email} → weatherAgent → 200`, async () => {
+    const answer = await curlGenerate(withFga.baseUrl, memberToken, 'weatherAgent');
+    return { ok: answer.status === 200, detail: formatAnswer(answer) };
+  });
+
+  await report.step(`member ${member.email} → vaultAgent → 403`, async () => {
+    const answer = await curlGenerate(withFga.baseUrl, memberToken, 'vaultAgent');
+    return { ok: answer.status === 403, detail: formatAnswer(answer) };
+  });
+
   report.section('WorkOS traffic (keys and users are cached per provider)');
   report.info(
     'emulator calls',
-    (['authenticate', 'jwks', 'getUser', 'listOrganizationMemberships'] as const)
+    (['authenticate', 'jwks', 'getUser', 'listOrganizationMemberships', 'authorization.check'] as const)
       .map((route) => `${route} ${emu.callCount(route)}`)
       .join(', '),
   );

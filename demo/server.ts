@@ -5,8 +5,8 @@ import { Mastra } from '@mastra/core/mastra';
 import type { MastraAuthProvider } from '@mastra/core/server';
 import { MastraServer } from '@mastra/hono';
 import { Hono } from 'hono';
-import type { WorkOSUser } from '../src';
-import { weatherAgent } from './weather-agent';
+import type { MastraFGAWorkos, WorkOSUser } from '../src';
+import { vaultAgent, weatherAgent } from './weather-agent';
 
 export interface DemoServer {
   baseUrl: string;
@@ -15,11 +15,16 @@ export interface DemoServer {
 
 /**
  * A real Mastra server with `server.auth` set to the given provider, served by `@mastra/hono` on
- * `@hono/node-server`, on 127.0.0.1 and a random free port.
+ * `@hono/node-server`, on 127.0.0.1 and a random free port. A second agent (`vaultAgent`) is
+ * served so the FGA step can show one request allowed and another denied.
  */
-export async function startDemoServer(auth: MastraAuthProvider<WorkOSUser>): Promise<DemoServer> {
+export async function startDemoServer(auth: MastraAuthProvider<WorkOSUser>, fga?: MastraFGAWorkos): Promise<DemoServer> {
   // `logger: false` keeps Mastra's own logs out of the report.
-  const mastra = new Mastra({ agents: { weatherAgent }, server: { auth }, logger: false });
+  const mastra = new Mastra({
+    agents: { weatherAgent, vaultAgent },
+    server: fga ? { auth, fga } : { auth },
+    logger: false,
+  });
 
   const app = new Hono();
   await new MastraServer({ app, mastra }).init();

@@ -18,3 +18,11 @@ export const weatherAgent = new Agent({
     });
   },
 });
+
+/** A second agent for the FGA part of the demo: registered in WorkOS, but the member holds no role on it. */
+export const vaultAgent = new Agent({
+  id: 'vaultAgent',
+  name: 'vaultAgent',
+  instructions: 'You guard the forecast archive.',
+  model: createMockModel({ mockText: 'The archive is open.' }),
+});

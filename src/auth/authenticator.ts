@@ -31,7 +31,7 @@ export class WorkOSAuthenticator {
     this.#mapJwtPayloadToUser = mapJwtPayloadToUser;
   }
 
-  async authenticate(bearer: string | null | undefined): Promise<WorkOSUser> {
+  async authenticate(bearer: unknown): Promise<WorkOSUser> {
     const token = extractBearerToken(bearer);
     const verified = await this.#verifier.verify(token);
     const user = await this.#resolveUser(verified);

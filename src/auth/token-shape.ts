@@ -22,7 +22,10 @@ const BASE64URL = /^[A-Za-z0-9_-]+$/;
  * pass the whole header value. The scheme is case-insensitive (RFC 7235); exactly one token must
  * follow, so anything with inner whitespace (another scheme, two tokens) is rejected.
  */
-export function extractBearerToken(value: string | null | undefined): string {
+export function extractBearerToken(value: unknown): string {
+  if (value !== undefined && value !== null && typeof value !== 'string') {
+    throw new WorkOSAuthError('token_malformed', 'the authorization value is not a string');
+  }
   const trimmed = (value ?? '').trim();
   if (trimmed === '' || /^bearer$/i.test(trimmed)) {
     throw new WorkOSAuthError('token_missing', 'no bearer token in the request');

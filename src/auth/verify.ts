@@ -45,6 +45,10 @@ export class TokenVerifier {
   }
 
   async verify(token: string): Promise<VerifiedToken> {
+    // Before hashing: an attacker's megabyte must not cost a SHA-256 either.
+    if (token.length > this.#settings.maxTokenLength) {
+      throw new WorkOSAuthError('token_too_large', `the token is longer than ${this.#settings.maxTokenLength} characters`);
+    }
     const cacheKey = this.#verified ? createHash('sha256').update(token).digest('base64url') : '';
     const cached = this.#verified?.get(cacheKey);
     if (cached !== undefined) {
@@ -69,6 +73,11 @@ export class TokenVerifier {
       }));
     } catch (error) {
       throw toAuthError(error);
+    }
+    // RFC 8725 §3.9: a token minted for another audience (WorkOS MCP / OAuth-app tokens carry
+    // one) must not be replayed here just because no audience was configured.
+    if (audience === undefined && payload.aud !== undefined) {
+      throw new WorkOSAuthError('audience_mismatch', 'the token names an audience; set the `audience` option to accept it');
     }
     const now = Date.now() / 1000;
     if (typeof payload.iat === 'number' && payload.iat > now + clockToleranceSec) {

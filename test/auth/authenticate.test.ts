@@ -290,10 +290,11 @@ describe('token checks', () => {
     expect(await single.authenticateToken(await emu.mintAccessToken({ sub: bob.id, iss: 'https://login.acme.test' }), request)).not.toBeNull();
   });
 
-  it('checks aud only when audience is configured', async () => {
+  it('requires aud to match audience, and refuses tokens with an aud when none is configured', async () => {
     const withAud = await emu.mintAccessToken({ sub: bob.id, aud: 'mcp://acme' });
     const without = await emu.mintAccessToken({ sub: bob.id });
     expect(await provider().authenticateToken(without, request)).not.toBeNull();
+    expect(await provider().authenticateToken(withAud, request)).toBeNull();
     const strict = provider({ audience: 'mcp://acme' });
     expect(await strict.authenticateToken(withAud, request)).not.toBeNull();
     expect(await strict.authenticateToken(without, request)).toBeNull();

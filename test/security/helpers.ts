@@ -1,0 +1,222 @@
+/**
+ * Shared harness of the attack and fault suites: a provider wired to the emulator with a capturing
+ * logger, crafted tokens, call-count deltas, a "trap" server for URLs a token tries to make us
+ * fetch, and the "no secret in the logs" check every case ends with.
+ */
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expect } from 'vitest';
+import { MastraAuthWorkos, type MastraAuthWorkosOptions, type WorkOSUser } from '../../src';
+import { startWorkOSEmulator, type WorkOSEmulator } from '../../src/testing';
+import { CaptureLogger } from '../support/capture-logger';
+
+/** A recognisable API key, so a leak into the logs is easy to spot. */
+export const API_KEY = 'sk_test_security_suite_4f1c9a7e2b';
+
+export function startEmulator(): Promise<WorkOSEmulator> {
+  return startWorkOSEmulator({ apiKey: API_KEY, clientId: 'client_security' });
+}
+
+export interface Subject {
+  auth: MastraAuthWorkos;
+  logger: CaptureLogger;
+}
+
+/** A fresh (cold) provider on the emulator: empty key set, empty caches, fresh log windows. */
+export function makeProvider(emu: WorkOSEmulator, options: MastraAuthWorkosOptions = {}): Subject {
+  const logger = new CaptureLogger();
+  const auth = new MastraAuthWorkos({ ...emu.connection, logger, ...options });
+  return { auth, logger };
+}
+
+export function nowSec(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** base64url of a JSON value, or of a raw string when `raw` is set. */
+export function b64url(value: unknown, raw = false): string {
+  return Buffer.from(raw ? String(value) : JSON.stringify(value)).toString('base64url');
+}
+
+/** A compact JWS from parts, unsigned (the signature is junk unless given). */
+export function craft(header: unknown, payload: unknown, signature = 'c2lnbmF0dXJlLW5vdC1yZWFs'): string {
+  return `${b64url(header)}.${b64url(payload)}.${signature}`;
+}
+
+/** Claims that would pass every claim check on this emulator. */
+export function goodClaims(emu: WorkOSEmulator, sub: string): Record<string, unknown> {
+  const iat = nowSec();
+  return { iss: emu.issuer, sub, iat, exp: iat + 300, sid: 'session_x', jti: `jti_${Math.random()}` };
+}
+
+export interface CallCounts {
+  jwks: number;
+  getUser: number;
+  memberships: number;
+  /** Every request the emulator saw. */
+  total: number;
+  /** What the provider itself counted. */
+  apiCalls: number;
+  jwksFetches: number;
+}
+
+export function snapshot(emu: WorkOSEmulator, subject: Subject): CallCounts {
+  const stats = subject.auth.getStats();
+  return {
+    jwks: emu.callCount('jwks'),
+    getUser: emu.callCount('getUser'),
+    memberships: emu.callCount('listOrganizationMemberships'),
+    total: emu.callCount(),
+    apiCalls: stats.workosApiCalls,
+    jwksFetches: stats.jwksFetches,
+  };
+}
+
+export function delta(after: CallCounts, before: CallCounts): CallCounts {
+  return {
+    jwks: after.jwks - before.jwks,
+    getUser: after.getUser - before.getUser,
+    memberships: after.memberships - before.memberships,
+    total: after.total - before.total,
+    apiCalls: after.apiCalls - before.apiCalls,
+    jwksFetches: after.jwksFetches - before.jwksFetches,
+  };
+}
+
+/** Pieces of a credential that must never reach a log line, not even truncated. */
+export function secretPieces(value: unknown): string[] {
+  const pieces = new Set<string>();
+  if (typeof value !== 'string') return [];
+  const trimmed = value.trim();
+  if (trimmed.length >= 12) {
+    pieces.add(trimmed);
+    pieces.add(trimmed.slice(0, 24));
+    pieces.add(trimmed.slice(-24));
+  }
+  for (const segment of trimmed.split(/[.\s]/)) {
+    if (segment.length >= 16) pieces.add(segment.slice(0, 32));
+  }
+  return [...pieces];
+}
+
+/** Fails when any log line (message or arguments) contains the API key or a piece of a token. */
+export function expectNoSecrets(logger: CaptureLogger, credentials: string[] = []): void {
+  const text = logger.text;
+  expect(text).not.toContain(API_KEY);
+  for (const credential of credentials) {
+    for (const piece of secretPieces(credential)) {
+      if (text.includes(piece)) {
+        throw new Error(`a log line contains a piece of a credential: ${JSON.stringify(piece.slice(0, 12))}…`);
+      }
+    }
+  }
+}
+
+export interface ExpectedCalls {
+  /** JWKS fetches this attempt must cause (exactly). */
+  jwks: number;
+  /** getUser calls (exactly); default 0. */
+  getUser?: number;
+  /** listOrganizationMemberships calls (exactly); default 0. */
+  memberships?: number;
+}
+
+export interface Attempt {
+  user: WorkOSUser | null;
+  calls: CallCounts;
+}
+
+/** One `authenticateToken` call with the call counts it caused. Never lets a throw through silently. */
+export async function attempt(emu: WorkOSEmulator, subject: Subject, input: string): Promise<Attempt> {
+  const before = snapshot(emu, subject);
+  const user = await subject.auth.authenticateToken(input);
+  return { user, calls: delta(snapshot(emu, subject), before) };
+}
+
+function expectCalls(calls: CallCounts, expected: ExpectedCalls): void {
+  const getUser = expected.getUser ?? 0;
+  const memberships = expected.memberships ?? 0;
+  expect({ jwks: calls.jwks, getUser: calls.getUser, memberships: calls.memberships }).toEqual({
+    jwks: expected.jwks,
+    getUser,
+    memberships,
+  });
+  // Nothing else left for WorkOS, and the provider's own counters agree with the emulator's.
+  expect(calls.total).toBe(expected.jwks + getUser + memberships);
+  expect(calls.jwksFetches).toBe(expected.jwks);
+  expect(calls.apiCalls).toBe(getUser + memberships);
+}
+
+/**
+ * `authenticateToken(input)` resolves to `null` (no throw), with exactly the expected calls, the
+ * expected reason logged (when given; a fresh provider logs each reason once), and no secret in
+ * the logs.
+ */
+export async function expectRejected(
+  emu: WorkOSEmulator,
+  subject: Subject,
+  input: string,
+  expected: ExpectedCalls & { reason?: string },
+): Promise<CallCounts> {
+  const { user, calls } = await attempt(emu, subject, input);
+  expect(user).toBeNull();
+  expectCalls(calls, expected);
+  if (expected.reason !== undefined) expect(subject.logger.reasons()).toContain(expected.reason);
+  expectNoSecrets(subject.logger, [input]);
+  return calls;
+}
+
+/** `authenticateToken(input)` yields the user `sub`, with exactly the expected calls. */
+export async function expectAccepted(
+  emu: WorkOSEmulator,
+  subject: Subject,
+  input: string,
+  sub: string,
+  expected: ExpectedCalls,
+): Promise<WorkOSUser> {
+  const { user, calls } = await attempt(emu, subject, input);
+  expect(user?.id).toBe(sub);
+  expectCalls(calls, expected);
+  expectNoSecrets(subject.logger, [input]);
+  return user as WorkOSUser;
+}
+
+/** A loopback HTTP server that must never be contacted: it counts whatever reaches it. */
+export interface TrapServer {
+  url: string;
+  readonly requests: ReadonlyArray<{ method: string; url: string }>;
+  /** Serve this JSON body (for example an attacker's JWKS) to anyone who asks. */
+  body: unknown;
+  stop(): Promise<void>;
+}
+
+export async function startTrapServer(): Promise<TrapServer> {
+  const requests: Array<{ method: string; url: string }> = [];
+  const trap: TrapServer = {
+    url: '',
+    requests,
+    body: { keys: [] },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+  const server = createServer((req: IncomingMessage, res) => {
+    requests.push({ method: req.method ?? 'GET', url: req.url ?? '/' });
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(trap.body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  trap.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return trap;
+}
+
+/** The emulator's JWKS path: the only path a token check may ever request. */
+export function jwksPath(emu: WorkOSEmulator): string {
+  return new URL(emu.jwksUrl).pathname;
+}
