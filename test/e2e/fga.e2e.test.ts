@@ -21,7 +21,7 @@ import { MastraFGAWorkos, type MastraFGAWorkosOptions } from '../../src/fga';
 import { startWorkOSEmulator, type EmulatorRoute, type WorkOSEmulator } from '../../src/testing';
 import { CaptureLogger } from '../support/capture-logger';
 import { defineRoles } from '../fga/helpers';
-import { startMastraServer, type RunningMastra } from '../fga/mastra-server';
+import { startMastraServer, type RunningMastraServer } from '../helpers/mastra-server';
 
 let emu: WorkOSEmulator;
 let aliceToken: string;
@@ -86,7 +86,7 @@ class RecordingFGA extends MastraFGAWorkos {
   }
 }
 
-async function startServer(fgaOptions: MastraFGAWorkosOptions = {}): Promise<RunningMastra> {
+async function startServer(fgaOptions: MastraFGAWorkosOptions = {}): Promise<RunningMastraServer> {
   const auth = new MastraAuthWorkos({ ...emu.connection, fetchMemberships: true, logger: new CaptureLogger() });
   const fga = new RecordingFGA({ ...emu.connection, logger: new CaptureLogger(), ...fgaOptions });
   const mastra = new Mastra({
@@ -99,11 +99,11 @@ async function startServer(fgaOptions: MastraFGAWorkosOptions = {}): Promise<Run
   return startMastraServer(mastra);
 }
 
-function client(server: RunningMastra, token: string): MastraClient {
+function client(server: RunningMastraServer, token: string): MastraClient {
   return new MastraClient({ baseUrl: server.baseUrl, headers: { Authorization: `Bearer ${token}` }, retries: 0 });
 }
 
-async function call(server: RunningMastra, token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+async function call(server: RunningMastraServer, token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
   const response = await fetch(`${server.baseUrl}${path}`, {
     method,
     headers: { Authorization: `Bearer ${token}`, ...(body !== undefined && { 'Content-Type': 'application/json' }) },
@@ -165,7 +165,7 @@ afterAll(async () => {
 });
 
 describe('FGA through a real Mastra server (publicByDefault: false)', () => {
-  let server: RunningMastra;
+  let server: RunningMastraServer;
   const observed: string[] = [];
 
   beforeAll(async () => {
@@ -263,7 +263,7 @@ describe('FGA through a real Mastra server (publicByDefault: false)', () => {
 });
 
 describe('FGA through a real Mastra server (publicByDefault: true)', () => {
-  let server: RunningMastra;
+  let server: RunningMastraServer;
   const observed: string[] = [];
 
   beforeAll(async () => {
@@ -300,7 +300,7 @@ describe('FGA through a real Mastra server (publicByDefault: true)', () => {
 });
 
 describe('FGA with a parent resource: the list endpoint asks WorkOS once', () => {
-  let server: RunningMastra;
+  let server: RunningMastraServer;
 
   beforeAll(async () => {
     server = await startServer({
@@ -323,7 +323,7 @@ describe('FGA with a parent resource: the list endpoint asks WorkOS once', () =>
 });
 
 describe("FGA with checkInternalWorkflows: Mastra's internal agent workflow is checked in WorkOS too", () => {
-  let server: RunningMastra;
+  let server: RunningMastraServer;
 
   beforeAll(async () => {
     server = await startServer({ checkInternalWorkflows: true });

@@ -2,21 +2,18 @@
  * MastraAuthWorkos + MastraRBACWorkos behind a real Mastra server (`server.rbac`), called with
  * `@mastra/client-js` and plain fetch; WorkOS is the offline emulator.
  */
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import { MastraClient, MastraClientError } from '@mastra/client-js';
 import { Agent } from '@mastra/core/agent';
 import { Mastra } from '@mastra/core/mastra';
 import { createMockModel } from '@mastra/core/test-utils/llm-mock';
 import { createTool } from '@mastra/core/tools';
 import { createStep, createWorkflow } from '@mastra/core/workflows';
-import { MastraServer } from '@mastra/hono';
-import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { MastraAuthWorkos } from '../../src';
 import { MastraRBACWorkos, type WorkOSRoleMapping } from '../../src/rbac';
 import { startWorkOSEmulator, type WorkOSEmulator } from '../../src/testing';
+import { startMastraServer } from '../helpers/mastra-server';
 import { CaptureLogger } from '../support/capture-logger';
 
 /** Upstream's documented example mapping. */
@@ -76,22 +73,8 @@ function buildMastra(rbac: MastraRBACWorkos): Mastra {
 }
 
 async function startServer(rbac: MastraRBACWorkos): Promise<RunningServer> {
-  const app = new Hono();
-  const adapter = new MastraServer({ app, mastra: buildMastra(rbac) });
-  await adapter.init();
-  const server = await new Promise<ServerType>((resolve) => {
-    const started = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(started));
-  });
-  const { port } = server.address() as AddressInfo;
-  const running: RunningServer = {
-    baseUrl: `http://127.0.0.1:${port}`,
-    rbac,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-      }),
-  };
+  const server = await startMastraServer(buildMastra(rbac));
+  const running: RunningServer = { baseUrl: server.baseUrl, rbac, close: () => server.stop() };
   servers.push(running);
   return running;
 }

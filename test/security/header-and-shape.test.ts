@@ -2,13 +2,10 @@
  * Steps 1–3 of the token checks: header form, size, and shape. Everything here must be rejected
  * before any network traffic: a cold provider, zero JWKS fetches, zero WorkOS API calls.
  */
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import { Mastra } from '@mastra/core/mastra';
-import { MastraServer } from '@mastra/hono';
-import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkOSEmulator } from '../../src/testing';
+import { startMastraServer, type RunningMastraServer } from '../helpers/mastra-server';
 import {
   API_KEY,
   b64url,
@@ -231,22 +228,19 @@ describe('size limit (maxTokenLength)', () => {
 });
 
 describe('through a real Mastra server (Hono adapter)', () => {
-  let server: ServerType;
+  let server: RunningMastraServer | undefined;
   let baseUrl: string;
   const subject = { current: undefined as ReturnType<typeof makeProvider> | undefined };
 
   beforeAll(async () => {
     subject.current = makeProvider(emu);
     const mastra = new Mastra({ server: { auth: subject.current.auth }, logger: false });
-    const app = new Hono();
-    await new MastraServer({ app: app as never, mastra }).init();
-    server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await startMastraServer(mastra);
+    baseUrl = server.baseUrl;
   });
 
   afterAll(async () => {
-    await new Promise<void>((resolve) => server?.close(() => resolve()));
+    await server?.stop();
   });
 
   async function get(headers: Record<string, string>) {

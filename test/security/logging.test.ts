@@ -3,13 +3,10 @@
  * per window, debug for routine rejections and warn for WorkOS trouble, and never a token, an API
  * key or a cookie, not even a piece of one.
  */
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import { Mastra } from '@mastra/core/mastra';
-import { MastraServer } from '@mastra/hono';
-import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkOSEmulator } from '../../src/testing';
+import { startMastraServer, type RunningMastraServer } from '../helpers/mastra-server';
 import { CaptureLogger } from '../support/capture-logger';
 import { API_KEY, b64url, craft, expectNoSecrets, goodClaims, makeProvider, nowSec, startEmulator } from './helpers';
 
@@ -132,7 +129,7 @@ describe('no secrets in the logs', () => {
   });
 
   describe('through a real Mastra server', () => {
-    let server: ServerType;
+    let server: RunningMastraServer | undefined;
     let baseUrl: string;
     const providerLog = { logger: undefined as CaptureLogger | undefined };
     const serverLog = new CaptureLogger();
@@ -141,15 +138,12 @@ describe('no secrets in the logs', () => {
       const subject = makeProvider(emu, { requestTimeoutMs: 300 });
       providerLog.logger = subject.logger;
       const mastra = new Mastra({ server: { auth: subject.auth }, logger: serverLog });
-      const app = new Hono();
-      await new MastraServer({ app: app as never, mastra }).init();
-      server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-      await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-      baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      server = await startMastraServer(mastra);
+      baseUrl = server.baseUrl;
     });
 
     afterAll(async () => {
-      await new Promise<void>((resolve) => server?.close(() => resolve()));
+      await server?.stop();
     });
 
     it('rejected headers and cookies never reach the provider log, and the server log holds no token from us', async () => {
