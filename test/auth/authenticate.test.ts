@@ -112,6 +112,30 @@ describe('authenticateToken', () => {
   });
 });
 
+describe('connection', () => {
+  it('authenticates through a ready workos client, taking the JWKS URL from its host', async () => {
+    const auth = new MastraAuthWorkos({ apiKey: emu.apiKey, clientId: emu.clientId, workos: emu.createWorkOSClient(), logger: new CaptureLogger() });
+    const user = await auth.authenticateToken(await emu.mintAccessToken({ sub: bob.id }), request);
+    expect(user?.id).toBe(bob.id);
+    expect(emu.callCount('jwks')).toBe(1);
+    expect(emu.callCount('getUser')).toBe(1);
+  });
+
+  it('authenticates with the connection taken from the environment only', async () => {
+    const saved = { ...process.env };
+    try {
+      Object.assign(process.env, emu.env());
+      const auth = new MastraAuthWorkos({ logger: new CaptureLogger() });
+      expect((await auth.authenticateToken(await emu.mintAccessToken({ sub: bob.id }), request))?.id).toBe(bob.id);
+    } finally {
+      for (const key of Object.keys(emu.env())) {
+        if (saved[key] === undefined) delete process.env[key];
+        else process.env[key] = saved[key];
+      }
+    }
+  });
+});
+
 describe('fetchMemberships', () => {
   it('loads memberships and the membership id of the token organization', async () => {
     const auth = provider({ fetchMemberships: true });
