@@ -80,6 +80,16 @@ export class WorkOSKeySet {
     return this.#kids().has(kid);
   }
 
+  /**
+   * Whether `kid` is in a key set younger than `cacheMaxAgeMs`: what a cached verification needs,
+   * so that a key rotated out of the JWKS stops working within that age even without traffic
+   * that would have refetched the set.
+   */
+  hasFreshKey(kid: string): boolean {
+    const { uat } = this.#exported;
+    return uat !== undefined && Date.now() - uat < this.#settings.cacheMaxAgeMs && this.hasKey(kid);
+  }
+
   /** Key lookup for jose's `jwtVerify`; throws {@link WorkOSAuthError} with a stable code. */
   readonly getKey = async (header: JWSHeaderParameters, token: FlattenedJWSInput) => {
     const now = Date.now();

@@ -26,8 +26,9 @@ const MAX_KID_LENGTH = 256;
 /**
  * Checks a bearer token, cheapest checks first: shape (no crypto, no network), then the signature
  * against the WorkOS key set, then the claims. A repeated token is served from a cache keyed by
- * its SHA-256, until the earlier of its `exp` and its key leaving the key set. Only tokens that
- * passed every check are cached.
+ * its SHA-256, until the earlier of its `exp` and its key leaving the key set (a key set older than
+ * `jwks.cacheMaxAgeMs` sends the token through the full check, which refetches it). Only tokens
+ * that passed every check are cached.
  */
 export class TokenVerifier {
   readonly #settings: TokenVerifierSettings;
@@ -52,7 +53,7 @@ export class TokenVerifier {
     const cacheKey = this.#verified ? createHash('sha256').update(token).digest('base64url') : '';
     const cached = this.#verified?.get(cacheKey);
     if (cached !== undefined) {
-      if (cached.payload.exp * 1000 > Date.now() && this.#keys.hasKey(cached.kid)) return cached;
+      if (cached.payload.exp * 1000 > Date.now() && this.#keys.hasFreshKey(cached.kid)) return cached;
       this.#verified?.delete(cacheKey);
     }
 
