@@ -18,6 +18,8 @@ export class WorkOSAuthenticator {
   readonly #verifier: TokenVerifier;
   readonly #directory: WorkOSDirectory;
   readonly #mapJwtPayloadToUser: MastraAuthWorkosOptions['mapJwtPayloadToUser'];
+  /** Mapped users by the cached WorkOS user object: dropped with it when the cache lets it go. */
+  readonly #mapped = new WeakMap<User, WorkOSUser>();
 
   constructor(
     settings: ResolvedAuthSettings,
@@ -33,27 +35,41 @@ export class WorkOSAuthenticator {
 
   async authenticate(bearer: unknown): Promise<WorkOSUser> {
     const token = extractBearerToken(bearer);
-    const verified = await this.#verifier.verify(token);
-    const user = await this.#resolveUser(verified);
-    return this.#applyPayloadMapping(verified.payload, user);
+    const { payload } = await this.#verifier.verify(token);
+    const user = await this.#resolveUser(payload);
+    return this.#mapJwtPayloadToUser ? this.#applyPayloadMapping(payload, user) : user;
   }
 
-  async #resolveUser({ payload }: VerifiedToken): Promise<WorkOSUser> {
-    let workosUser: User | undefined;
-    try {
-      workosUser = await this.#directory.getUser(payload.sub);
-    } catch (error) {
-      const serviceToken = error instanceof WorkOSAuthError && error.code === 'user_not_found' && this.#settings.trustJwtClaims;
-      if (!serviceToken) throw error;
+  async #resolveUser(payload: VerifiedToken['payload']): Promise<WorkOSUser> {
+    // Warm path: both lookups answered from the cache without a promise hop.
+    let workosUser = this.#directory.peekUser(payload.sub);
+    if (workosUser === undefined) {
+      try {
+        workosUser = await this.#directory.getUser(payload.sub);
+      } catch (error) {
+        const serviceToken = error instanceof WorkOSAuthError && error.code === 'user_not_found' && this.#settings.trustJwtClaims;
+        if (!serviceToken) throw error;
+      }
     }
-    const user = workosUser ? mapWorkOSUserToEEUser(workosUser) : this.#userFromClaims(payload);
-    const subjectId = workosUser?.id ?? payload.sub;
+    const user = workosUser ? this.#baseUser(workosUser) : this.#userFromClaims(payload);
     this.#applyTokenContext(user, payload);
     if (this.#settings.fetchMemberships) {
-      applyMemberships(user, await this.#directory.listMemberships(subjectId));
+      const subjectId = workosUser?.id ?? payload.sub;
+      const memberships = this.#directory.peekMemberships(subjectId) ?? (await this.#directory.listMemberships(subjectId));
+      applyMemberships(user, memberships);
     }
     setMetadataRole(user, workosUser);
     return user;
+  }
+
+  /** A fresh copy of the mapped WorkOS user; the mapping itself is done once per fetched user. */
+  #baseUser(workosUser: User): WorkOSUser {
+    let base = this.#mapped.get(workosUser);
+    if (base === undefined) {
+      base = mapWorkOSUserToEEUser(workosUser);
+      this.#mapped.set(workosUser, base);
+    }
+    return { ...base, metadata: { ...base.metadata } };
   }
 
   /** A service user from verified claims (`trustJwtClaims`, subject unknown to WorkOS). */
@@ -124,5 +140,6 @@ function applyMemberships(user: WorkOSUser, memberships: OrganizationMembership[
 function setMetadataRole(user: WorkOSUser, workosUser: User | undefined): void {
   const membership = user.memberships?.find((item) => item.id === user.organizationMembershipId);
   const role = user.role ?? membership?.role?.slug ?? workosUser?.metadata?.role;
-  if (role !== undefined) user.metadata = { ...user.metadata, role };
+  // Each request's user has its own metadata object (see #baseUser), so it can be set in place.
+  if (role !== undefined) (user.metadata ??= {}).role = role;
 }

@@ -42,6 +42,16 @@ export class WorkOSDirectory {
     return this.#users.size;
   }
 
+  /** The cached user, without loading. */
+  peekUser(userId: string): User | undefined {
+    return this.#users.peek(userId);
+  }
+
+  /** The cached memberships, without loading. */
+  peekMemberships(userId: string): OrganizationMembership[] | undefined {
+    return this.#memberships.peek(userId);
+  }
+
   getUser(userId: string): Promise<User> {
     return this.#users.load(userId, () =>
       this.#call('getUser', () => this.#workos.userManagement.getUser(userId)),

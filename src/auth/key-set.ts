@@ -51,6 +51,8 @@ export class WorkOSKeySet {
   #knownKidsAt = Number.NaN;
   #knownKids = new Set<string>();
   #staleResolver: { at: number; resolve: KeyResolver } | undefined;
+  /** Keys jose imported from the set fetched at `at`; rebuilt empty when a new set arrives. */
+  #imported: { at: number; byKid: Map<string, { alg: string; key: CryptoKey }> } = { at: Number.NaN, byKid: new Map() };
 
   constructor(url: URL, settings: KeySetSettings, events: KeySetEvents = {}, fetchImpl: typeof fetch = fetch) {
     this.url = url;
@@ -90,8 +92,36 @@ export class WorkOSKeySet {
     return uat !== undefined && Date.now() - uat < this.#settings.cacheMaxAgeMs && this.hasKey(kid);
   }
 
-  /** Key lookup for jose's `jwtVerify`; throws {@link WorkOSAuthError} with a stable code. */
-  readonly getKey = async (header: JWSHeaderParameters, token: FlattenedJWSInput) => {
+  /**
+   * Key lookup for jose's `jwtVerify`; throws {@link WorkOSAuthError} with a stable code. A `kid`
+   * already imported from a fresh set is answered synchronously: that is every request but the
+   * first per key, and it keeps the hot path free of promise hops.
+   */
+  readonly getKey = (header: JWSHeaderParameters, token: FlattenedJWSInput): CryptoKey | Promise<CryptoKey> =>
+    this.#freshKey(header) ?? this.#resolveKey(header, token);
+
+  /** Whether {@link getKey} would answer from memory, with no chance of a fetch. */
+  canResolveLocally(header: JWSHeaderParameters): boolean {
+    return this.#freshKey(header) !== undefined;
+  }
+
+  /** The imported key for this header from a set younger than `cacheMaxAgeMs`, if known. */
+  #freshKey(header: JWSHeaderParameters): CryptoKey | undefined {
+    const { uat } = this.#exported;
+    if (uat === undefined || uat !== this.#imported.at || Date.now() - uat >= this.#settings.cacheMaxAgeMs) return undefined;
+    const entry = this.#imported.byKid.get(header.kid ?? '');
+    return entry !== undefined && entry.alg === header.alg ? entry.key : undefined;
+  }
+
+  /** Remembers a key jose resolved, so the next lookup of that kid and alg is synchronous. */
+  #remember(header: JWSHeaderParameters, key: CryptoKey): void {
+    const { uat } = this.#exported;
+    if (uat === undefined || header.kid === undefined || header.alg === undefined) return;
+    if (this.#imported.at !== uat) this.#imported = { at: uat, byKid: new Map() };
+    this.#imported.byKid.set(header.kid, { alg: header.alg, key });
+  }
+
+  async #resolveKey(header: JWSHeaderParameters, token: FlattenedJWSInput): Promise<CryptoKey> {
     const now = Date.now();
     const kid = header.kid ?? '';
     const coolingDown = now - this.#lastAttemptAt < this.#settings.cooldownMs;
@@ -103,7 +133,9 @@ export class WorkOSKeySet {
       throw new WorkOSAuthError('key_not_found', 'no key in the WorkOS key set matches the token kid');
     }
     try {
-      return await this.#remote(header, token);
+      const key = await this.#remote(header, token);
+      this.#remember(header, key);
+      return key;
     } catch (error) {
       if (error instanceof joseErrors.JWKSNoMatchingKey || error instanceof joseErrors.JWKSMultipleMatchingKeys) {
         throw new WorkOSAuthError('key_not_found', 'no key in the WorkOS key set matches the token kid', {

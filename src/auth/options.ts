@@ -35,8 +35,11 @@ export interface MastraAuthWorkosOptions extends WorkOSConnectionOptions, Mastra
   maxTokenLength?: number;
   /** WorkOS key-set fetching. */
   jwks?: Partial<KeySetSettings>;
-  /** User, membership and verified-token caches. Default `{ maxSize: 10000, ttlMs: 60000 }`; `false` disables. */
-  cache?: false | Partial<CacheSettings>;
+  /**
+   * User, membership and verified-token caches. Default `{ maxSize: 10000, ttlMs: 60000, tokens: true }`;
+   * `tokens: false` re-verifies every token (users stay cached); `false` disables all caching.
+   */
+  cache?: false | (Partial<CacheSettings> & { tokens?: boolean });
   /** Bound on each WorkOS API call on the request path, in ms. Default 5000. */
   requestTimeoutMs?: number;
   /** Logger for rejections and upstream trouble; default: Mastra's logger for this component. */
@@ -58,6 +61,8 @@ export interface ResolvedAuthSettings {
   maxTokenLength: number;
   jwks: KeySetSettings;
   cache: CacheSettings | false;
+  /** Whether verified tokens are cached (by SHA-256) so a repeated token skips the signature check. */
+  cacheTokens: boolean;
   requestTimeoutMs: number;
 }
 
@@ -139,6 +144,7 @@ export function resolveAuthSettings(options: MastraAuthWorkosOptions, env: Recor
       staleIfErrorMs: positiveNumber('jwks.staleIfErrorMs', options.jwks?.staleIfErrorMs, 60 * 60_000, true),
     },
     cache,
+    cacheTokens: cache !== false && options.cache !== false && options.cache?.tokens !== false,
     requestTimeoutMs: positiveNumber('requestTimeoutMs', options.requestTimeoutMs, 5_000),
   };
 }

@@ -76,7 +76,7 @@ export class MastraAuthWorkos extends MastraAuthProvider<WorkOSUser> {
         audience: this.#settings.audience,
         clockToleranceSec: this.#settings.clockToleranceSec,
         maxTokenLength: this.#settings.maxTokenLength,
-        verifiedCacheSize: this.#settings.cache === false ? 0 : this.#settings.cache.maxSize,
+        verifiedCacheSize: this.#settings.cache === false || !this.#settings.cacheTokens ? 0 : this.#settings.cache.maxSize,
       },
       this.#keySet,
     );

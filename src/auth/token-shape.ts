@@ -23,6 +23,14 @@ const BASE64URL = /^[A-Za-z0-9_-]+$/;
  * follow, so anything with inner whitespace (another scheme, two tokens) is rejected.
  */
 export function extractBearerToken(value: unknown): string {
+  // Fast path, the common case: a bare token as Mastra hands it. Other whitespace than space and
+  // tab cannot make a token valid either: jose's base64url decoder refuses it.
+  if (typeof value === 'string' && value !== '' && value.indexOf(' ') === -1 && value.indexOf('\t') === -1) {
+    if (value.length === 6 && value.toLowerCase() === 'bearer') {
+      throw new WorkOSAuthError('token_missing', 'no bearer token in the request');
+    }
+    return value;
+  }
   if (value !== undefined && value !== null && typeof value !== 'string') {
     throw new WorkOSAuthError('token_malformed', 'the authorization value is not a string');
   }
@@ -59,12 +67,21 @@ function isNumericDate(value: unknown): boolean {
   return typeof value === 'number' && Number.isFinite(value);
 }
 
+/** A token whose header passed {@link inspectTokenHeader}; the payload is not decoded yet. */
+export interface InspectedHeader {
+  header: Record<string, unknown>;
+  kid: string;
+  alg: string;
+  /** The payload and signature segments, for {@link inspectTokenPayload}. */
+  payloadSegment: string;
+  signatureSegment: string;
+}
+
 /**
- * Cheap structural checks before any cryptography or network: size, three segments, JSON object
- * header and payload, an allowed `alg`, a `kid`, no `crit`, and the claims' types. A token that
- * fails here costs neither a signature check nor a key-set fetch.
+ * Cheap structural checks before any cryptography or network: size, three segments, a JSON
+ * object header with an allowed `alg`, a `kid`, and no `crit`.
  */
-export function inspectToken(token: string, rules: TokenShapeRules): InspectedToken {
+export function inspectTokenHeader(token: string, rules: TokenShapeRules, memo?: HeaderMemo): InspectedHeader {
   if (token.length > rules.maxTokenLength) {
     throw new WorkOSAuthError('token_too_large', `the token is longer than ${rules.maxTokenLength} characters`);
   }
@@ -73,12 +90,20 @@ export function inspectToken(token: string, rules: TokenShapeRules): InspectedTo
   if (first === -1 || second === -1 || token.indexOf('.', second + 1) !== -1) {
     throw new WorkOSAuthError('token_malformed', 'the token does not have three segments');
   }
-  const signature = token.slice(second + 1);
-  if (signature === '' || !BASE64URL.test(signature)) {
-    throw new WorkOSAuthError('token_malformed', 'the token signature is missing or not base64url');
+  // The signature's alphabet is checked in inspectTokenPayload, only when a key-set fetch may
+  // follow: scanning ~350 characters costs every valid request, and with the key at hand a bad
+  // signature never gets past jose's decoder anyway.
+  if (second === token.length - 1) {
+    throw new WorkOSAuthError('token_malformed', 'the token signature is missing');
   }
-  const header = decodeJsonObject(token.slice(0, first), 'header');
-  const payload = decodeJsonObject(token.slice(first + 1, second), 'payload');
+  const payloadSegment = token.slice(first + 1, second);
+  if (payloadSegment === '') {
+    throw new WorkOSAuthError('token_malformed', 'the token payload is empty');
+  }
+  const headerSegment = token.slice(0, first);
+  const known = memo?.get(headerSegment);
+  if (known !== undefined) return { ...known, payloadSegment, signatureSegment: token.slice(second + 1) };
+  const header = decodeJsonObject(headerSegment, 'header');
 
   const alg = header.alg;
   // Exact, case-sensitive match: `none`, `None`, `HS256` with an RSA key… never pass unless listed.
@@ -96,17 +121,65 @@ export function inspectToken(token: string, rules: TokenShapeRules): InspectedTo
   if (header.b64 !== undefined) {
     throw new WorkOSAuthError('token_malformed', 'the token header uses an unsupported b64 parameter');
   }
+  memo?.set(headerSegment, { header, kid, alg });
+  return { header, kid, alg, payloadSegment, signatureSegment: token.slice(second + 1) };
+}
 
+/**
+ * Headers that passed inspection, by their encoded form. WorkOS signs every token of one key with
+ * the same header, so decoding it once per key saves JSON work on every request; only valid
+ * headers are kept, and at most `limit` of them (an attacker varying headers only refills it).
+ */
+export class HeaderMemo {
+  readonly #limit: number;
+  readonly #known = new Map<string, Pick<InspectedHeader, 'header' | 'kid' | 'alg'>>();
+
+  constructor(limit = 32) {
+    this.#limit = limit;
+  }
+
+  get(segment: string): Pick<InspectedHeader, 'header' | 'kid' | 'alg'> | undefined {
+    return this.#known.get(segment);
+  }
+
+  set(segment: string, value: Pick<InspectedHeader, 'header' | 'kid' | 'alg'>): void {
+    if (this.#known.size >= this.#limit) this.#known.clear();
+    this.#known.set(segment, value);
+  }
+}
+
+/** Claim types we rely on: numeric `exp` (required), `iat` and `nbf`; a non-empty string `sub`. */
+export function checkClaimTypes(payload: Record<string, unknown>): void {
   if (!isNumericDate(payload.exp)) {
     throw new WorkOSAuthError('claim_invalid', 'the token has no numeric exp claim');
   }
-  for (const claim of ['iat', 'nbf'] as const) {
-    if (payload[claim] !== undefined && !isNumericDate(payload[claim])) {
-      throw new WorkOSAuthError('claim_invalid', `the token ${claim} claim is not a number`);
-    }
+  if (payload.iat !== undefined && !isNumericDate(payload.iat)) {
+    throw new WorkOSAuthError('claim_invalid', 'the token iat claim is not a number');
+  }
+  if (payload.nbf !== undefined && !isNumericDate(payload.nbf)) {
+    throw new WorkOSAuthError('claim_invalid', 'the token nbf claim is not a number');
   }
   if (typeof payload.sub !== 'string' || payload.sub.trim() === '') {
     throw new WorkOSAuthError('claim_invalid', 'the token has no sub claim');
   }
-  return { header, payload, kid, alg };
+}
+
+/**
+ * Decodes the payload of an inspected token, checks its claim types and the signature's alphabet:
+ * what must hold before a token may cause any network traffic (no cryptography).
+ */
+export function inspectTokenPayload(inspected: InspectedHeader): Record<string, unknown> {
+  if (!BASE64URL.test(inspected.signatureSegment)) {
+    throw new WorkOSAuthError('token_malformed', 'the token signature is not base64url');
+  }
+  const payload = decodeJsonObject(inspected.payloadSegment, 'payload');
+  checkClaimTypes(payload);
+  return payload;
+}
+
+/** Both checks at once: header, then payload. */
+export function inspectToken(token: string, rules: TokenShapeRules): InspectedToken {
+  const inspected = inspectTokenHeader(token, rules);
+  const payload = inspectTokenPayload(inspected);
+  return { header: inspected.header, payload, kid: inspected.kid, alg: inspected.alg };
 }

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
-import { errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { hash } from 'node:crypto';
+import { errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose';
 import { LruTtlCache } from '../shared/lru-cache';
 import { WorkOSAuthError, type AuthFailureCode } from './errors';
 import type { WorkOSKeySet } from './key-set';
-import { inspectToken } from './token-shape';
+import { checkClaimTypes, HeaderMemo, inspectTokenHeader, inspectTokenPayload, type TokenShapeRules } from './token-shape';
 
 /** A token whose signature and claims passed every check. */
 export interface VerifiedToken {
@@ -34,10 +34,21 @@ export class TokenVerifier {
   readonly #settings: TokenVerifierSettings;
   readonly #keys: WorkOSKeySet;
   readonly #verified: LruTtlCache<string, VerifiedToken> | undefined;
+  readonly #headers = new HeaderMemo();
+  readonly #shapeRules: TokenShapeRules;
+  readonly #joseOptions: JWTVerifyOptions;
 
   constructor(settings: TokenVerifierSettings, keys: WorkOSKeySet) {
     this.#settings = settings;
     this.#keys = keys;
+    this.#shapeRules = { maxTokenLength: settings.maxTokenLength, algorithms: settings.algorithms, maxKidLength: MAX_KID_LENGTH };
+    this.#joseOptions = {
+      algorithms: settings.algorithms,
+      issuer: settings.issuers,
+      ...(settings.audience !== undefined && { audience: settings.audience }),
+      clockTolerance: settings.clockToleranceSec,
+      requiredClaims: ['exp', 'sub'],
+    };
     // The TTL ceiling is the token's own exp; the cache-level TTL only bounds pathological tokens.
     this.#verified =
       settings.verifiedCacheSize > 0
@@ -50,28 +61,21 @@ export class TokenVerifier {
     if (token.length > this.#settings.maxTokenLength) {
       throw new WorkOSAuthError('token_too_large', `the token is longer than ${this.#settings.maxTokenLength} characters`);
     }
-    const cacheKey = this.#verified ? createHash('sha256').update(token).digest('base64url') : '';
+    const cacheKey = this.#verified ? hash('sha256', token, 'base64url') : '';
     const cached = this.#verified?.get(cacheKey);
     if (cached !== undefined) {
       if (cached.payload.exp * 1000 > Date.now() && this.#keys.hasFreshKey(cached.kid)) return cached;
       this.#verified?.delete(cacheKey);
     }
 
-    const inspected = inspectToken(token, {
-      maxTokenLength: this.#settings.maxTokenLength,
-      algorithms: this.#settings.algorithms,
-      maxKidLength: MAX_KID_LENGTH,
-    });
-    const { issuers, audience, clockToleranceSec, algorithms } = this.#settings;
+    const inspected = inspectTokenHeader(token, this.#shapeRules, this.#headers);
+    // A lookup that may reach the network (unknown kid, stale key set) happens only for a token
+    // whose payload is well-formed; with the key at hand, jose decodes the payload itself.
+    if (!this.#keys.canResolveLocally(inspected.header)) inspectTokenPayload(inspected);
+    const { audience, clockToleranceSec } = this.#settings;
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, this.#keys.getKey, {
-        algorithms,
-        issuer: issuers,
-        ...(audience !== undefined && { audience }),
-        clockTolerance: clockToleranceSec,
-        requiredClaims: ['exp', 'sub'],
-      }));
+      ({ payload } = await jwtVerify(token, this.#keys.getKey, this.#joseOptions));
     } catch (error) {
       throw toAuthError(error);
     }
@@ -80,6 +84,7 @@ export class TokenVerifier {
     if (audience === undefined && payload.aud !== undefined) {
       throw new WorkOSAuthError('audience_mismatch', 'the token names an audience; set the `audience` option to accept it');
     }
+    checkClaimTypes(payload);
     const now = Date.now() / 1000;
     if (typeof payload.iat === 'number' && payload.iat > now + clockToleranceSec) {
       throw new WorkOSAuthError('token_not_yet_valid', 'the token iat is in the future');
@@ -116,7 +121,12 @@ function toAuthError(error: unknown): WorkOSAuthError {
     return new WorkOSAuthError('token_expired', 'the token has expired');
   }
   if (error instanceof joseErrors.JWTClaimValidationFailed) {
-    const code = CLAIM_CODES[error.claim] ?? 'claim_invalid';
+    // A wrong type is about the claim's form; a missing iss/aud is still an issuer/audience mismatch.
+    const byClaim = error.reason === 'missing' && (error.claim === 'iss' || error.claim === 'aud');
+    const code =
+      error.reason === 'invalid' || (error.reason === 'missing' && !byClaim)
+        ? 'claim_invalid'
+        : (CLAIM_CODES[error.claim] ?? 'claim_invalid');
     return new WorkOSAuthError(code, `the token ${error.claim} claim failed validation (${error.reason})`);
   }
   if (error instanceof joseErrors.JWSSignatureVerificationFailed) {

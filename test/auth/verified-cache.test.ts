@@ -23,14 +23,22 @@ describe('verified-token cache', () => {
   });
 
   it('re-checks a cached token once its key set is older than jwks.cacheMaxAgeMs, even with no other traffic', async () => {
-    const auth = new MastraAuthWorkos({ ...emu.connection, jwks: { cacheMaxAgeMs: 200, cooldownMs: 0 }, logger: new CaptureLogger() });
+    const auth = new MastraAuthWorkos({ ...emu.connection, jwks: { cacheMaxAgeMs: 2_000, cooldownMs: 0 }, logger: new CaptureLogger() });
     const token = await emu.mintAccessToken({ sub: userId });
     expect(await auth.authenticateToken(token, request)).not.toBeNull();
-    await emu.rotateKeys({ keepPrevious: false });
+    await emu.rotateKeys({ keepPrevious: false }); // generating a key can take a while on a busy machine
     expect(await auth.authenticateToken(token, request)).not.toBeNull(); // key set still fresh: cached
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await new Promise((resolve) => setTimeout(resolve, 2_200));
     expect(await auth.authenticateToken(token, request)).toBeNull(); // refetched: the kid is gone
     expect(await auth.authenticateToken(await emu.mintAccessToken({ sub: userId }), request)).not.toBeNull();
+  });
+
+  it('cache.tokens: false re-verifies every token while users stay cached', async () => {
+    const auth = new MastraAuthWorkos({ ...emu.connection, cache: { tokens: false }, logger: new CaptureLogger() });
+    const token = await emu.mintAccessToken({ sub: userId });
+    await auth.authenticateToken(token, request);
+    await auth.authenticateToken(token, request);
+    expect(auth.getStats()).toMatchObject({ cachedTokens: 0, cachedUsers: 1, workosApiCalls: 1 });
   });
 
   it('never caches a rejected token as valid', async () => {
