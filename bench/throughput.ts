@@ -69,7 +69,7 @@ interface Run {
 const KINDS: readonly ServerKind[] = ['open', 'workos', 'fixed'];
 
 export async function measureThroughput(emu: WorkOSEmulator, options: ThroughputOptions): Promise<ThroughputResult> {
-  const user = emu.createUser({ email: 'throughput@bench.test', firstName: 'Load' });
+  const user = emu.createUser({ email: `throughput-${options.route.method.toLowerCase()}-${Date.now()}@bench.test`, firstName: 'Load' });
   const token = await emu.mintAccessToken({ sub: user.id });
   const child = ChildLink.fork<ServerParentMessage, ServerChildMessage>(new URL('./server-child.ts', import.meta.url));
   try {
