@@ -5,18 +5,14 @@
  * Mastra's auth middleware itself), and none. Running them apart from the load generator gives
  * the servers their own core. Talks to the parent over IPC (see `ServerChildMessage`).
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { Agent } from '@mastra/core/agent';
 import { noopLogger } from '@mastra/core/logger';
 import { Mastra } from '@mastra/core/mastra';
 import { MastraAuthProvider } from '@mastra/core/server';
 import { createMockModel } from '@mastra/core/test-utils/llm-mock';
-import { MastraServer } from '@mastra/hono';
-import { Hono } from 'hono';
 import { MastraAuthWorkos, type MastraAuthWorkosStats, type WorkOSUser } from '../src';
 import type { WorkOSEmulatorConnection } from '../src/testing';
+import { startMastraServer, type RunningMastraServer } from '../test/helpers/mastra-server';
 
 export type ServerParentMessage =
   | { type: 'start'; connection: WorkOSEmulatorConnection; fixedToken: string }
@@ -49,24 +45,14 @@ class FixedTokenAuth extends MastraAuthProvider<WorkOSUser> {
   }
 }
 
-async function startServer(auth: MastraAuthProvider<WorkOSUser> | undefined): Promise<{ url: string; http: Server }> {
+async function startServer(auth: MastraAuthProvider<WorkOSUser> | undefined): Promise<RunningMastraServer> {
   const agent = new Agent({
     id: 'benchAgent',
     name: 'benchAgent',
-    instructions: 'Benchmark agent; never called.',
+    instructions: 'Benchmark agent.',
     model: createMockModel({ mockText: 'ok' }),
   });
-  const mastra = new Mastra({ agents: { benchAgent: agent }, ...(auth && { server: { auth } }), logger: false });
-  const app = new Hono();
-  await new MastraServer({ app, mastra }).init();
-  const http = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
-  await new Promise<void>((resolve, reject) => {
-    if (http.listening) return resolve();
-    http.once('listening', resolve);
-    http.once('error', reject);
-  });
-  const { port } = http.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, http };
+  return startMastraServer(new Mastra({ agents: { benchAgent: agent }, ...(auth && { server: { auth } }), logger: false }));
 }
 
 function send(message: ServerChildMessage): void {
@@ -74,7 +60,7 @@ function send(message: ServerChildMessage): void {
 }
 
 let provider: MastraAuthWorkos | undefined;
-const servers: Server[] = [];
+const servers: RunningMastraServer[] = [];
 
 process.on('message', (message: ServerParentMessage) => {
   void (async () => {
@@ -84,23 +70,15 @@ process.on('message', (message: ServerParentMessage) => {
         const withAuth = await startServer(provider);
         const fixed = await startServer(new FixedTokenAuth(message.fixedToken));
         const open = await startServer(undefined);
-        servers.push(withAuth.http, fixed.http, open.http);
-        send({ type: 'ready', authUrl: withAuth.url, fixedUrl: fixed.url, openUrl: open.url });
+        servers.push(withAuth, fixed, open);
+        send({ type: 'ready', authUrl: withAuth.baseUrl, fixedUrl: fixed.baseUrl, openUrl: open.baseUrl });
       } else if (message.type === 'stats' && provider) {
         send({ type: 'stats', stats: provider.getStats() });
       } else if (message.type === 'cpu') {
         const { user, system } = process.cpuUsage();
         send({ type: 'cpu', cpuUs: user + system });
       } else if (message.type === 'stop') {
-        await Promise.all(
-          servers.map(
-            (server) =>
-              new Promise<void>((resolve) => {
-                server.close(() => resolve());
-                server.closeAllConnections();
-              }),
-          ),
-        );
+        await Promise.all(servers.map((server) => server.stop()));
         process.disconnect?.();
       }
     } catch (error) {

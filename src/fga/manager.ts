@@ -204,27 +204,15 @@ export class FGAResourceManager {
   }
 
   async assignRole(params: FGARoleParams): Promise<FGARoleAssignment> {
-    const method = 'assignRole';
-    const input = requireParams(method, params);
-    const organizationMembershipId = requireString(method, 'organizationMembershipId', input.organizationMembershipId);
-    const roleSlug = requireString(method, 'roleSlug', input.roleSlug);
-    const ref = resourceRef(method, input, { id: 'resourceId', externalId: 'resourceExternalId', typeSlug: 'resourceTypeSlug' });
-    const assignment = await this.#run('authorization.assignRole', undefined, (workos) =>
-      workos.authorization.assignRole({ organizationMembershipId, roleSlug, ...ref }),
-    );
+    const role = roleTarget('assignRole', params);
+    const assignment = await this.#run('authorization.assignRole', undefined, (workos) => workos.authorization.assignRole(role));
     this.#deps.onChange();
     return toFGARoleAssignment(assignment);
   }
 
   async removeRole(params: FGARoleParams): Promise<void> {
-    const method = 'removeRole';
-    const input = requireParams(method, params);
-    const organizationMembershipId = requireString(method, 'organizationMembershipId', input.organizationMembershipId);
-    const roleSlug = requireString(method, 'roleSlug', input.roleSlug);
-    const ref = resourceRef(method, input, { id: 'resourceId', externalId: 'resourceExternalId', typeSlug: 'resourceTypeSlug' });
-    await this.#run('authorization.removeRole', undefined, (workos) =>
-      workos.authorization.removeRole({ organizationMembershipId, roleSlug, ...ref }),
-    );
+    const role = roleTarget('removeRole', params);
+    await this.#run('authorization.removeRole', undefined, (workos) => workos.authorization.removeRole(role));
     this.#deps.onChange();
   }
 
@@ -283,4 +271,14 @@ export class FGAResourceManager {
       { cause: error.cause },
     );
   }
+}
+
+/** The membership, role and resource that `assignRole` / `removeRole` name, validated. */
+function roleTarget(method: string, params: FGARoleParams) {
+  const input = requireParams(method, params);
+  return {
+    organizationMembershipId: requireString(method, 'organizationMembershipId', input.organizationMembershipId),
+    roleSlug: requireString(method, 'roleSlug', input.roleSlug),
+    ...resourceRef(method, input, { id: 'resourceId', externalId: 'resourceExternalId', typeSlug: 'resourceTypeSlug' }),
+  };
 }
