@@ -28,6 +28,8 @@ export interface MembershipFilter {
  */
 export class DirectoryStore {
   private readonly users = new Map<string, EmulatorUser>();
+  /** Lower-cased email → user id: keeps seeding many users linear. */
+  private readonly userIdsByEmail = new Map<string, string>();
   private readonly organizations = new Map<string, EmulatorOrganization>();
   private readonly memberships = new Map<string, EmulatorMembership>();
 
@@ -35,6 +37,7 @@ export class DirectoryStore {
 
   clear(): void {
     this.users.clear();
+    this.userIdsByEmail.clear();
     this.organizations.clear();
     this.memberships.clear();
   }
@@ -63,6 +66,7 @@ export class DirectoryStore {
       metadata: { ...input.metadata },
     });
     this.users.set(id, user);
+    this.userIdsByEmail.set(user.email.toLowerCase(), id);
     this.order.register(id);
     return structuredClone(user);
   }
@@ -85,13 +89,18 @@ export class DirectoryStore {
       updatedAt: timestamp(),
     });
     this.users.set(id, next);
+    if (next.email !== current.email) {
+      this.userIdsByEmail.delete(current.email.toLowerCase());
+      this.userIdsByEmail.set(next.email.toLowerCase(), id);
+    }
     return structuredClone(next);
   }
 
   /** Deletes the user; returns the ids of the memberships that went with it. */
   deleteUser(id: string): string[] {
-    this.requireUser(id);
+    const user = this.requireUser(id);
     this.users.delete(id);
+    this.userIdsByEmail.delete(user.email.toLowerCase());
     const removed = [...this.memberships.values()].filter((m) => m.userId === id).map((m) => m.id);
     for (const membershipId of removed) this.memberships.delete(membershipId);
     return removed;
@@ -239,9 +248,8 @@ export class DirectoryStore {
   }
 
   private assertEmailFree(email: string): void {
-    const lowered = email.toLowerCase();
-    const taken = [...this.users.values()].find((u) => u.email.toLowerCase() === lowered);
-    if (taken) throw conflict(`The email '${email}' is already used by '${taken.id}'.`, 'email_not_available');
+    const takenBy = this.userIdsByEmail.get(email.toLowerCase());
+    if (takenBy !== undefined) throw conflict(`The email '${email}' is already used by '${takenBy}'.`, 'email_not_available');
   }
 }
 
