@@ -29,6 +29,8 @@ export interface MastraAuthWorkosOptions extends WorkOSConnectionOptions, Mastra
   audience?: string | string[];
   /** Allowed clock skew for `exp`, `nbf`, `iat`, in seconds. Default 5. */
   clockTolerance?: number;
+  /** Oldest accepted token by its `iat`, in seconds (then `iat` is required). Default: only `exp` limits a token. */
+  maxTokenAge?: number;
   /** Allowed signature algorithms (asymmetric only). Default `['RS256']`. */
   algorithms?: string[];
   /** Longest accepted token, in characters; longer ones are rejected before parsing. Default 8192. */
@@ -57,6 +59,7 @@ export interface ResolvedAuthSettings {
   issuers: string[] | undefined;
   audience: string[] | undefined;
   clockToleranceSec: number;
+  maxTokenAgeSec: number | undefined;
   algorithms: string[];
   maxTokenLength: number;
   jwks: KeySetSettings;
@@ -135,6 +138,7 @@ export function resolveAuthSettings(options: MastraAuthWorkosOptions, env: Recor
     issuers: stringList('issuer', options.issuer),
     audience: stringList('audience', options.audience),
     clockToleranceSec: positiveNumber('clockTolerance', options.clockTolerance, 5, true),
+    maxTokenAgeSec: options.maxTokenAge === undefined ? undefined : positiveNumber('maxTokenAge', options.maxTokenAge, 0),
     algorithms,
     maxTokenLength,
     jwks: {

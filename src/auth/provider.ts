@@ -75,6 +75,7 @@ export class MastraAuthWorkos extends MastraAuthProvider<WorkOSUser> {
         issuers: this.#settings.issuers ?? [],
         audience: this.#settings.audience,
         clockToleranceSec: this.#settings.clockToleranceSec,
+        maxTokenAgeSec: this.#settings.maxTokenAgeSec,
         maxTokenLength: this.#settings.maxTokenLength,
         verifiedCacheSize: this.#settings.cache === false || !this.#settings.cacheTokens ? 0 : this.#settings.cache.maxSize,
       },

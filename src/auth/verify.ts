@@ -16,6 +16,8 @@ export interface TokenVerifierSettings {
   issuers: string[];
   audience: string[] | undefined;
   clockToleranceSec: number;
+  /** Seconds since `iat` after which a token is refused; `undefined`: no limit but `exp`. */
+  maxTokenAgeSec?: number | undefined;
   maxTokenLength: number;
   /** Verified-token cache size; 0 disables it. */
   verifiedCacheSize: number;
@@ -47,6 +49,7 @@ export class TokenVerifier {
       issuer: settings.issuers,
       ...(settings.audience !== undefined && { audience: settings.audience }),
       clockTolerance: settings.clockToleranceSec,
+      ...(settings.maxTokenAgeSec !== undefined && { maxTokenAge: settings.maxTokenAgeSec }),
       requiredClaims: ['exp', 'sub'],
     };
     // The TTL ceiling is the token's own exp; the cache-level TTL only bounds pathological tokens.

@@ -331,6 +331,17 @@ describe('token checks', () => {
     expect(await provider({ clockTolerance: 60 }).authenticateToken(token, request)).not.toBeNull();
   });
 
+  it('refuses tokens older than maxTokenAge, and tokens without iat when it is set', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const auth = provider({ maxTokenAge: 600 });
+    expect(await auth.authenticateToken(await emu.mintAccessToken({ sub: bob.id, iat: now - 60 }), request)).not.toBeNull();
+    expect(await auth.authenticateToken(await emu.mintAccessToken({ sub: bob.id, iat: now - 3600, exp: now + 600 }), request)).toBeNull();
+    expect(await auth.authenticateToken(await emu.mintAccessToken({ sub: bob.id, iat: undefined }), request)).toBeNull();
+    // Without the option only exp limits a token.
+    expect(await provider().authenticateToken(await emu.mintAccessToken({ sub: bob.id, iat: now - 3600, exp: now + 600 }), request)).not.toBeNull();
+    expect(() => provider({ maxTokenAge: -1 })).toThrow(/maxTokenAge/);
+  });
+
   it('accepts only the configured algorithms', async () => {
     const token = await emu.mintAccessToken({ sub: bob.id });
     expect(await provider({ algorithms: ['ES256'] }).authenticateToken(token, request)).toBeNull();
