@@ -35,7 +35,9 @@ type KeyResolver = ReturnType<typeof createLocalJWKSet>;
  * - a cooldown that also covers failed fetches, so floods of unknown `kid`s or a dead endpoint
  *   cause at most one fetch per `cooldownMs`;
  * - stale-if-error: the last good keys keep verifying for `staleIfErrorMs` when refetching fails;
- * - `hasKey(kid)`, so cached verifications can be dropped once their key leaves the set.
+ * - `hasKey(kid)` / `hasFreshKey(kid)`, so cached verifications are dropped once their key leaves
+ *   the set or the set is too old to vouch for it;
+ * - a synchronous answer for keys already imported from a fresh set (the hot path).
  * Header fields `jwk`, `jku`, `x5u` and `x5c` are never consulted: keys come only from the URL.
  */
 export class WorkOSKeySet {
@@ -148,7 +150,7 @@ export class WorkOSKeySet {
       this.#events.onFetchFailure?.(describeFetchFailure(error), usingStale);
       return this.#fromStale(header, token, this.#lastFailureAt);
     }
-  };
+  }
 
   #kids(): Set<string> {
     const { uat, jwks } = this.#exported;
