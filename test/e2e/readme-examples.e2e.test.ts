@@ -15,7 +15,7 @@ import { registerApiRoute } from '@mastra/core/server';
 import { createTool } from '@mastra/core/tools';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { MastraAuthWorkos, type WorkOSUser } from '../../src';
+import { MastraAuthWorkos, MastraFGAWorkos, MastraRBACWorkos, type WorkOSUser } from '../../src';
 import { startWorkOSEmulator, type EmulatorOrganization, type EmulatorUser, type WorkOSEmulator } from '../../src/testing';
 import { requestJson } from '../helpers/http';
 import { startMastraServer, type RunningMastraServer } from '../helpers/mastra-server';
@@ -313,5 +313,104 @@ describe('README: testing offline with the WorkOS emulator', () => {
       // README block continues:
       await emu.stop();
     }
+  });
+});
+
+describe('README: organization memberships and service tokens', () => {
+  it('fetchMemberships and trustJwtClaims with the seed claims', async () => {
+    useEmulatorEnv();
+
+    // --- README block ---
+    // memberships + the membership id of the token's organization on every user
+    const withMemberships = new MastraAuthWorkos({ fetchMemberships: true });
+
+    // machine-to-machine tokens whose subject is not a WorkOS user
+    const serviceTokens = new MastraAuthWorkos({
+      trustJwtClaims: true,
+      jwtClaims: {
+        organizationId: 'org_id',
+        organizationMembershipId: 'urn:mastra:organization_membership_id',
+      },
+    });
+    // --- end ---
+
+    const user = await withMemberships.authenticateToken(await signIn(member), new Request('http://127.0.0.1/'));
+    expect(user?.memberships).toHaveLength(1);
+    expect(user?.organizationMembershipId).toMatch(/^om_/);
+    const service = await serviceTokens.authenticateToken(
+      await emu.mintAccessToken({ sub: 'svc_nightly', org_id: org.id, 'urn:mastra:organization_membership_id': 'om_svc' }),
+      new Request('http://127.0.0.1/'),
+    );
+    expect(service).toMatchObject({ id: 'svc_nightly', organizationId: org.id, organizationMembershipId: 'om_svc' });
+  });
+});
+
+describe('README: RBAC', () => {
+  it('the upstream role mapping: admin everything, member agents:read only', async () => {
+    useEmulatorEnv();
+
+    // --- README block ---
+    const mastra = new Mastra({
+      agents: { weatherAgent },
+      server: {
+        auth: new MastraAuthWorkos(),
+        rbac: new MastraRBACWorkos({
+          roleMapping: {
+            admin: ['*'], // everything
+            member: ['agents:read', 'workflows:*'], // list/read agents; read and run workflows
+            _default: [], // any other role: nothing
+          },
+        }),
+      },
+      logger: false,
+    });
+    // --- end ---
+
+    const server = await serve(mastra);
+    const adminToken = await signIn(admin);
+    const memberToken = await signIn(member);
+    expect((await generateAs(server, adminToken)).status).toBe(200);
+    expect((await generateAs(server, memberToken)).status).toBe(403);
+    expect((await requestJson(`${server.baseUrl}/api/agents`, { token: memberToken })).status).toBe(200);
+  });
+});
+
+describe('README: FGA', () => {
+  it('agents under a team resource: allowed on one agent, denied on another', async () => {
+    useEmulatorEnv();
+    emu.defineRole({ slug: 'team-agent-user', permissions: ['agents:read', 'agents:execute'] });
+    const team = emu.createResource({ organizationId: org.id, resourceTypeSlug: 'team', externalId: 'platform' });
+    const weather = emu.createResource({ organizationId: org.id, resourceTypeSlug: 'agent', externalId: 'weatherAgent', parentResourceId: team.id });
+    emu.createResource({ organizationId: org.id, resourceTypeSlug: 'agent', externalId: 'vaultAgent', parentResourceId: team.id });
+    const memberships = await emu.createWorkOSClient().userManagement.listOrganizationMemberships({ userId: member.id });
+    const membershipId = memberships.data[0]!.id;
+    emu.assignRole({ organizationMembershipId: membershipId, roleSlug: 'team-agent-user', resourceId: weather.id });
+    const vaultAgent = createMockAgent({ id: 'vaultAgent', reply: () => 'The archive is open.' });
+
+    // --- README block ---
+    const mastra = new Mastra({
+      agents: { weatherAgent, vaultAgent },
+      server: {
+        auth: new MastraAuthWorkos({ fetchMemberships: true }),
+        fga: new MastraFGAWorkos({
+          // Mastra permission → WorkOS permission slug (identity when absent)
+          permissionMapping: { 'agents:execute': 'agents:execute', 'agents:read': 'agents:read' },
+          // Mastra resource type → WorkOS resource type; agents live under a "team" resource
+          resourceMapping: {
+            agent: { fgaResourceType: 'agent', parentFgaResourceType: 'team', deriveParentId: () => 'platform' },
+          },
+        }),
+      },
+      logger: false,
+    });
+    // --- end ---
+
+    const server = await serve(mastra);
+    const token = await signIn(member);
+    expect((await generateAs(server, token)).status).toBe(200);
+    const vault = await requestJson(`${server.baseUrl}/api/agents/vaultAgent/generate`, { token, body: { messages: 'Open it' } });
+    expect(vault.status).toBe(403);
+    const listed = await requestJson<Record<string, unknown>>(`${server.baseUrl}/api/agents`, { token });
+    expect(Object.keys(listed.body ?? {})).toEqual(['weatherAgent']);
   });
 });
