@@ -97,7 +97,10 @@ export class WorkOSAuthenticator {
     const roles = readStringListClaim(payload, 'roles');
     const permissions = readStringListClaim(payload, 'permissions');
     const sessionId = readStringClaim(payload, 'sid');
-    if (organizationId !== undefined) user.organizationId = organizationId;
+    if (organizationId !== undefined) {
+      user.organizationId = organizationId;
+      user.organizationIdSource = 'token';
+    }
     if (membershipId !== undefined) user.organizationMembershipId = membershipId;
     if (role !== undefined) user.role = role;
     if (roles !== undefined) user.roles = roles;
@@ -125,7 +128,10 @@ export class WorkOSAuthenticator {
 function applyMemberships(user: WorkOSUser, memberships: OrganizationMembership[]): void {
   user.memberships = memberships;
   const active = memberships.filter((membership) => membership.status === 'active');
-  if (user.organizationId === undefined && active[0]) user.organizationId = active[0].organizationId;
+  if (user.organizationId === undefined && active[0]) {
+    user.organizationId = active[0].organizationId;
+    user.organizationIdSource = 'memberships';
+  }
   if (user.organizationMembershipId === undefined && user.organizationId !== undefined) {
     const current = active.find((membership) => membership.organizationId === user.organizationId);
     if (current) user.organizationMembershipId = current.id;

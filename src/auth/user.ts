@@ -11,6 +11,11 @@ export interface WorkOSUser extends EEUser {
   workosId: string;
   /** The organization of this session: the token's `org_id`, else the first active membership's. */
   organizationId?: string;
+  /**
+   * Where `organizationId` came from: `'token'` (the verified token's organization claim, the one
+   * its `role`/`roles` belong to) or `'memberships'` (fallback, the token named none).
+   */
+  organizationIdSource?: 'token' | 'memberships';
   /** The membership (`om_…`) in `organizationId`, from a token claim or the memberships list. */
   organizationMembershipId?: string;
   /** All active organization memberships (only with `fetchMemberships: true`). */

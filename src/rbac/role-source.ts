@@ -2,7 +2,8 @@
  * Where a user's WorkOS roles come from, decided without any I/O.
  *
  * The rule: a token's `role`/`roles` describe the membership in the token's organization (the
- * `org_id` claim, surfaced as `user.organizationId`) and nothing else. They are used when no
+ * `org_id` claim, surfaced as `user.organizationId` with `organizationIdSource: 'token'`) and
+ * nothing else. They are used when no
  * `organizationId` option is set, or when it names that same organization. Otherwise the roles
  * come from the membership in the target organization: from `user.memberships` when the auth
  * provider loaded them (`fetchMemberships: true`), else from WorkOS.
@@ -73,9 +74,17 @@ export function pickMembership<M extends MembershipLike>(
 export function planRoleLookup(user: unknown, configuredOrganizationId: string | undefined): RoleSource {
   const userId = workosUserIdOf(user);
   if (userId === undefined) return { kind: 'none' };
-  const record = user as { organizationId?: unknown; role?: unknown; roles?: unknown; memberships?: unknown };
-  const tokenOrganizationId = nonEmptyString(record.organizationId);
-  const target = configuredOrganizationId ?? tokenOrganizationId;
+  const record = user as {
+    organizationId?: unknown;
+    organizationIdSource?: unknown;
+    role?: unknown;
+    roles?: unknown;
+    memberships?: unknown;
+  };
+  const userOrganizationId = nonEmptyString(record.organizationId);
+  // An organization filled in from memberships is not the one the token's roles belong to.
+  const tokenOrganizationId = record.organizationIdSource === 'memberships' ? undefined : userOrganizationId;
+  const target = configuredOrganizationId ?? userOrganizationId;
 
   const tokenRoles = tokenRolesOf(record);
   const tokenSpeaksForTarget = configuredOrganizationId === undefined || configuredOrganizationId === tokenOrganizationId;

@@ -142,6 +142,7 @@ describe('fetchMemberships', () => {
     const user = await auth.authenticateToken(await emu.mintAccessToken({ sub: alice.id, org_id: globex.id }), request);
     expect(user?.memberships?.map((m) => m.id).sort()).toEqual([aliceAcme.id, aliceGlobex.id].sort());
     expect(user?.organizationId).toBe(globex.id);
+    expect(user?.organizationIdSource).toBe('token');
     expect(user?.organizationMembershipId).toBe(aliceGlobex.id);
     // No role claim in the token: the role of the membership in the current organization.
     expect(user?.metadata?.role).toBe('member');
@@ -155,6 +156,7 @@ describe('fetchMemberships', () => {
     const active = emu.createMembership({ userId: dave.id, organizationId: acme.id, role: 'member' });
     const user = await auth.authenticateToken(await emu.mintAccessToken({ sub: dave.id }), request);
     expect(user?.organizationId).toBe(acme.id);
+    expect(user?.organizationIdSource).toBe('memberships');
     expect(user?.organizationMembershipId).toBe(active.id);
     expect(user?.memberships?.every((m) => m.status === 'active')).toBe(true);
   });

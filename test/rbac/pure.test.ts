@@ -124,6 +124,11 @@ describe('planRoleLookup: where roles come from', () => {
     expect(planRoleLookup(user, 'org_b')).toEqual({ kind: 'workos', userId: 'user_1', organizationId: 'org_b' });
     // A token role without org_id cannot be attributed to the configured organization either.
     expect(planRoleLookup({ ...member, role: 'admin' }, 'org_b')).toMatchObject({ kind: 'workos', organizationId: 'org_b' });
+    // …not even when the auth provider filled organizationId in from the memberships.
+    const filledIn = { ...member, role: 'admin', organizationId: 'org_b', organizationIdSource: 'memberships' };
+    expect(planRoleLookup(filledIn, 'org_b')).toMatchObject({ kind: 'workos', organizationId: 'org_b' });
+    const withMemberships = { ...filledIn, memberships: [{ organizationId: 'org_b', status: 'active', role: { slug: 'member' } }] };
+    expect(planRoleLookup(withMemberships, 'org_b')).toEqual({ kind: 'known', from: 'memberships', roles: ['member'] });
   });
 
   it('uses loaded memberships for the target organization, active ones only', () => {
