@@ -14,6 +14,7 @@
  */
 export { startWorkOSEmulator, WorkOSEmulator } from './emulator';
 export { EmulatorApiError } from './errors';
+export { ManualClock } from './clock';
 export type { EmulatorPermission } from './authorization';
 export type {
   AssignRoleInput,

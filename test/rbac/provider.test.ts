@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { MastraAuthWorkos, type WorkOSUser } from '../../src';
 import { MastraRBACWorkos, type MastraRBACWorkosOptions } from '../../src/rbac';
 import { WorkOSConfigError } from '../../src/shared/errors';
-import { startWorkOSEmulator, type WorkOSEmulator } from '../../src/testing';
+import { ManualClock, startWorkOSEmulator, type WorkOSEmulator } from '../../src/testing';
 import { CaptureLogger } from '../support/capture-logger';
 
 const ROLE_MAPPING = { admin: ['*'], member: ['agents:read', 'workflows:*'], _default: [] };
@@ -149,13 +149,16 @@ describe('roles from memberships', () => {
   it('sees a role change once the TTL has passed', async () => {
     const frank = emu.createUser({ email: 'frank@acme.test' });
     const membership = emu.createMembership({ userId: frank.id, organizationId: acme.id, role: 'member' });
-    const provider = rbac({ cache: { ttlMs: 600 } });
+    const clock = new ManualClock();
+    const provider = rbac({ cache: { ttlMs: 600 }, clock });
     const user = plainUser(frank.id, { organizationId: acme.id });
     expect(await provider.hasPermission(user, 'tools:read')).toBe(false);
     emu.updateMembership(membership.id, { role: 'admin' });
     expect(await provider.hasPermission(user, 'tools:read')).toBe(false); // still cached
     expect(emu.callCount(MEMBERSHIPS)).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 800));
+    clock.advance(599);
+    expect(await provider.hasPermission(user, 'tools:read')).toBe(false); // 1 ms before the TTL ends
+    clock.advance(1);
     expect(await provider.hasPermission(user, 'tools:read')).toBe(true);
     expect(emu.callCount(MEMBERSHIPS)).toBe(2);
     provider.clearCache();

@@ -14,7 +14,6 @@ import {
   expectNoSecrets,
   expectRejected,
   makeProvider,
-  sleep,
   startEmulator,
 } from './helpers';
 
@@ -102,7 +101,7 @@ describe('getUser 429 and Retry-After', () => {
     emu.injectFault('getUser', { status: 429, headers: { 'Retry-After': '1' }, times: 1 });
     await expectRejected(emu, subject, await token(), { jwks: 1, getUser: 1 });
     await expectRejected(emu, subject, await token(), { jwks: 0, getUser: 0 });
-    await sleep(1_600);
+    subject.clock.advance(1_600);
     await expectAccepted(emu, subject, await token(), userId, { jwks: 0, getUser: 1 });
   });
 
@@ -152,7 +151,7 @@ describe('getUser 5xx, HTML and timeouts', () => {
   it('a cached user past its TTL is not served when WorkOS fails', async () => {
     const subject = makeProvider(emu, { ...REQUEST_TIMEOUT, cache: { ttlMs: 200 } });
     await expectAccepted(emu, subject, await token(), userId, { jwks: 1, getUser: 1 });
-    await sleep(500);
+    subject.clock.advance(500);
     emu.injectFault('getUser', { status: 500 });
     await expectRejected(emu, subject, await token(), { jwks: 0, getUser: 1 });
   });
