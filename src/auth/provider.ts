@@ -83,6 +83,7 @@ export class MastraAuthWorkos extends MastraAuthProvider<WorkOSUser> {
   /** Verified user for a bearer token, or `null` (never throws). */
   async authenticateToken(token: string, _request?: MastraAuthRequest): Promise<WorkOSUser | null> {
     try {
+      // A repeated token is answered synchronously: awaiting a plain value costs no extra hop.
       return await this.#authenticator.authenticate(token);
     } catch (error) {
       this.#reportFailure(error);
