@@ -18,7 +18,15 @@ describe('built package', () => {
     }
   }, 120_000);
 
-  const runtimeExports = ['MastraAuthWorkos', 'mapWorkOSUserToEEUser', 'WorkOSConfigError', 'WorkOSAuthError'];
+  const runtimeExports = [
+    'MastraAuthWorkos',
+    'mapWorkOSUserToEEUser',
+    'WorkOSConfigError',
+    'WorkOSAuthError',
+    'WorkOSDirectorySync',
+    'WorkOSAdminPortal',
+    'WorkOSAuditExporter',
+  ];
 
   it('imports as ESM by package name, both entry points', () => {
     const out = run([
