@@ -76,6 +76,13 @@ export class WorkOSDirectory {
     );
   }
 
+  /** Ids of the cached users with this email (case-insensitive); reads the cache only. */
+  cachedUserIdsByEmail(email: string): string[] {
+    const wanted = email.trim().toLowerCase();
+    if (wanted === '') return [];
+    return this.#users.keys().filter((userId) => this.#users.peek(userId)?.email?.toLowerCase() === wanted);
+  }
+
   /** Forget a user (for example after a Directory Sync update). */
   invalidateUser(userId: string): void {
     this.#users.delete(userId);

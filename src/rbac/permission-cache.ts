@@ -46,6 +46,13 @@ export class PermissionCache<V> {
     });
   }
 
+  /** Drops the entries whose key matches, and discards answers still in flight. */
+  invalidateWhere(matches: (key: string) => boolean): void {
+    this.#epoch += 1;
+    if (!this.#entries) return;
+    for (const key of this.#entries.keys()) if (matches(key)) this.#entries.delete(key);
+  }
+
   clear(): void {
     this.#epoch += 1;
     this.#entries?.clear();

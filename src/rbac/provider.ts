@@ -129,6 +129,17 @@ export class MastraRBACWorkos extends MastraBase implements IRBACProvider<WorkOS
     this.#cache.clear();
   }
 
+  /** Forget one user's cached roles and permissions, in every organization (upstream's name). */
+  clearUserCache(userId: string): void {
+    const prefix = PermissionCache.keyOf(userId, '');
+    this.#cache.invalidateWhere((key) => key.startsWith(prefix));
+  }
+
+  /** Same as {@link clearUserCache}: the name every invalidatable provider of this package shares. */
+  invalidateUser(userId: string): void {
+    this.clearUserCache(userId);
+  }
+
   /** The WorkOS client this provider uses. */
   getWorkOS(): WorkOS {
     return this.#workos;

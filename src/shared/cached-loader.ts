@@ -42,6 +42,11 @@ export class CachedLoader<K, V> {
     this.#cache?.clear();
   }
 
+  /** Every stored key (for lookups over the cached values, e.g. by email). */
+  keys(): K[] {
+    return this.#cache?.keys() ?? [];
+  }
+
   get size(): number {
     return this.#cache?.size ?? 0;
   }

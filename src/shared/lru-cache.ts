@@ -74,4 +74,9 @@ export class LruTtlCache<K, V> {
   clear(): void {
     this.#entries.clear();
   }
+
+  /** Every stored key, oldest first (expired ones may be among them until read). */
+  keys(): K[] {
+    return [...this.#entries.keys()];
+  }
 }
