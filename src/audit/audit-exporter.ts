@@ -1,9 +1,10 @@
 import type { IMastraLogger } from '@mastra/core/logger';
 import { MastraBase } from '@mastra/core/base';
 import type { AuditLogExport, CreateAuditLogEventOptions, WorkOS } from '@workos-inc/node';
-import { WorkOSConfigError } from '../shared/config-error';
-import { WorkOSMastraError } from '../shared/errors';
-import { classifyUpstreamError, withDeadline } from '../shared/upstream';
+import { WorkOSConfigError, WorkOSMastraError } from '../shared/errors';
+import { systemClock, type Clock } from '../shared/clock';
+import { WorkOSGateway } from '../shared/gateway';
+import { OncePerWindowLogger } from '../shared/log-once';
 
 type Scalar = string | number | boolean;
 
@@ -43,6 +44,8 @@ export interface WorkOSAuditExporterOptions {
   actionMapping?: Record<string, string>;
   /** Bound on each WorkOS call, in ms. Default 10 000. */
   requestTimeoutMs?: number;
+  /** Time source of the rate-limit gate and log windows; tests inject one. */
+  clock?: Clock;
   /** Default: Mastra's logger for this component. */
   logger?: IMastraLogger;
 }
@@ -87,10 +90,9 @@ const SYSTEM_TARGET = Object.freeze({ type: 'system', id: 'system' });
  * into: call {@link exportEvent} from your routes, a server middleware or your `authorizeUser`.
  */
 export class WorkOSAuditExporter extends MastraBase {
-  readonly #workos: WorkOS;
+  readonly #gateway: WorkOSGateway;
   readonly #organizationId: string;
   readonly #actionMapping: Readonly<Record<string, string>>;
-  readonly #requestTimeoutMs: number;
 
   constructor(workos: WorkOS, options: WorkOSAuditExporterOptions) {
     super({ component: 'AUTH', name: 'WorkOSAuditExporter' });
@@ -109,11 +111,16 @@ export class WorkOSAuditExporter extends MastraBase {
     if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0) {
       throw new WorkOSConfigError('requestTimeoutMs', `WorkOSAuditExporter: \`requestTimeoutMs\` must be a positive number, got ${String(timeout)}.`);
     }
-    this.#workos = workos;
     this.#organizationId = organizationId;
     this.#actionMapping = Object.freeze({ ...mapping });
-    this.#requestTimeoutMs = timeout;
     if (options.logger) this.__setLogger(options.logger);
+    const clock = options.clock ?? systemClock;
+    this.#gateway = new WorkOSGateway(workos, {
+      component: 'WorkOSAuditExporter',
+      requestTimeoutMs: timeout,
+      clock,
+      log: new OncePerWindowLogger(() => this.logger, { clock }),
+    });
   }
 
   /** The WorkOS event this exporter would send for `event` (no call made). */
@@ -143,7 +150,7 @@ export class WorkOSAuditExporter extends MastraBase {
   /** Records one event. Safe to retry: the event id is the idempotency key. */
   async exportEvent(event: AuditEvent): Promise<void> {
     const workosEvent = this.toWorkOSEvent(event);
-    await this.#call('createEvent', () => this.#workos.auditLogs.createEvent(this.#organizationId, workosEvent, { idempotencyKey: event.id }));
+    await this.#gateway.call('createEvent', (workos) => workos.auditLogs.createEvent(this.#organizationId, workosEvent, { idempotencyKey: event.id }));
   }
 
   /**
@@ -161,8 +168,8 @@ export class WorkOSAuditExporter extends MastraBase {
     if (!isValidDate(startDate) || !isValidDate(endDate) || startDate.getTime() > endDate.getTime()) {
       throw new TypeError('WorkOSAuditExporter: createExport needs `startDate` and `endDate` Dates with startDate ≤ endDate.');
     }
-    return this.#call('createExport', () =>
-      this.#workos.auditLogs.createExport({
+    return this.#gateway.call('createExport', (workos) =>
+      workos.auditLogs.createExport({
         organizationId: this.#organizationId,
         rangeStart: startDate,
         rangeEnd: endDate,
@@ -177,7 +184,7 @@ export class WorkOSAuditExporter extends MastraBase {
   /** The export's state (`pending`, `ready` with a `url`, or `error`). */
   getExport(id: string): Promise<AuditLogExport> {
     if (typeof id !== 'string' || id.trim() === '') throw new TypeError('WorkOSAuditExporter: getExport needs an export id.');
-    return this.#call('getExport', () => this.#workos.auditLogs.getExport(id));
+    return this.#gateway.call('getExport', (workos) => workos.auditLogs.getExport(id));
   }
 
   /** Polls until the export is no longer `pending` (`ready` or `error`); throws after `maxPolls`. */
@@ -195,15 +202,6 @@ export class WorkOSAuditExporter extends MastraBase {
     }
   }
 
-  /** The one place this component calls WorkOS. */
-  async #call<T>(operation: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await withDeadline(run(), this.#requestTimeoutMs);
-    } catch (error) {
-      this.logger.warn(`WorkOSAuditExporter: WorkOS ${operation} failed`, { operation, ...classifyUpstreamError(error) });
-      throw error;
-    }
-  }
 }
 
 function isValidDate(value: unknown): value is Date {

@@ -1,7 +1,7 @@
 import { MastraAuthProvider } from '@mastra/core/server';
 import type { WorkOS } from '@workos-inc/node';
-import { OncePerWindowLogger, type LogLevel } from './log-once';
-import { resolveWorkOSConnection } from '../shared/workos-connection';
+import { OncePerWindowLogger, type LogLevel } from '../shared/log-once';
+import { WorkOSGateway } from '../shared/gateway';
 import { WorkOSAuthenticator } from './authenticator';
 import { WorkOSDirectory } from './directory';
 import { WorkOSAuthError, type AuthFailureCode } from './errors';
@@ -45,54 +45,38 @@ export class MastraAuthWorkos extends MastraAuthProvider<WorkOSUser> {
   readonly #verifier: TokenVerifier;
   readonly #authenticator: WorkOSAuthenticator;
   readonly #log: OncePerWindowLogger;
+  readonly #gateway: WorkOSGateway;
 
   constructor(options: MastraAuthWorkosOptions = {}) {
-    const env = process.env;
-    const settings = resolveAuthSettings(options, env);
+    const settings = resolveAuthSettings(options, process.env);
     super({ name: settings.name });
     if (options.logger) this.__setLogger(options.logger);
-    this.#log = new OncePerWindowLogger(() => this.logger);
-
-    const connection = resolveWorkOSConnection(options, {
-      env,
-      requestTimeoutMs: settings.requestTimeoutMs,
-      component: 'MastraAuthWorkos',
-    });
+    const { connection, clock } = settings;
+    this.#settings = settings;
     this.#workos = connection.workos;
     this.#clientId = connection.clientId;
-    this.#settings = {
-      ...settings,
-      issuers: settings.issuers ?? [connection.baseUrl, `${connection.baseUrl}/user_management/${connection.clientId}`],
-    };
-
-    this.#keySet = new WorkOSKeySet(new URL(this.#workos.userManagement.getJwksUrl(this.#clientId)), this.#settings.jwks, {
+    this.#log = new OncePerWindowLogger(() => this.logger, { clock });
+    this.#gateway = new WorkOSGateway(this.#workos, { component: 'MastraAuthWorkos', requestTimeoutMs: settings.requestTimeoutMs, clock, log: this.#log });
+    this.#keySet = new WorkOSKeySet(new URL(this.#workos.userManagement.getJwksUrl(this.#clientId)), settings.jwks, clock, {
       onFetchFailure: (reason, usingStale) =>
         this.#log.log('warn', 'jwks_fetch_failed', 'WorkOS key set fetch failed', { cause: reason, usingStaleKeys: usingStale }),
     });
     this.#verifier = new TokenVerifier(
       {
-        algorithms: this.#settings.algorithms,
-        issuers: this.#settings.issuers ?? [],
-        audience: this.#settings.audience,
-        clockToleranceSec: this.#settings.clockToleranceSec,
-        maxTokenAgeSec: this.#settings.maxTokenAgeSec,
-        maxTokenLength: this.#settings.maxTokenLength,
-        verifiedCacheSize: this.#settings.cache === false || !this.#settings.cacheTokens ? 0 : this.#settings.cache.maxSize,
+        algorithms: settings.algorithms,
+        issuers: settings.issuers,
+        audience: settings.audience,
+        clientId: this.#clientId,
+        clockToleranceSec: settings.clockToleranceSec,
+        maxTokenAgeSec: settings.maxTokenAgeSec,
+        maxTokenLength: settings.maxTokenLength,
+        verifiedCacheSize: settings.verifiedTokenCacheSize,
       },
       this.#keySet,
+      clock,
     );
-    this.#directory = new WorkOSDirectory(this.#workos, {
-      cache: this.#settings.cache,
-      requestTimeoutMs: this.#settings.requestTimeoutMs,
-      onUpstreamFailure: (operation, failure) =>
-        this.#log.log('warn', `upstream_${failure.kind}`, `WorkOS ${operation} failed`, {
-          kind: failure.kind,
-          ...(failure.status !== undefined && { status: failure.status }),
-          ...(failure.requestId !== undefined && { requestId: failure.requestId }),
-          ...(failure.retryAfterSec !== undefined && { retryAfterSec: failure.retryAfterSec }),
-        }),
-    });
-    this.#authenticator = new WorkOSAuthenticator(this.#settings, this.#verifier, this.#directory, options.mapJwtPayloadToUser);
+    this.#directory = new WorkOSDirectory(this.#gateway, settings.cache, clock);
+    this.#authenticator = new WorkOSAuthenticator(settings, this.#verifier, this.#directory, options.mapJwtPayloadToUser);
     this.registerOptions(options);
   }
 
@@ -139,7 +123,7 @@ export class MastraAuthWorkos extends MastraAuthProvider<WorkOSUser> {
 
   getStats(): MastraAuthWorkosStats {
     return {
-      workosApiCalls: this.#directory.upstreamCalls,
+      workosApiCalls: this.#gateway.calls,
       jwksFetches: this.#keySet.fetchCount,
       cachedUsers: this.#directory.cachedUsers,
       cachedTokens: this.#verifier.cachedTokens,
@@ -149,7 +133,7 @@ export class MastraAuthWorkos extends MastraAuthProvider<WorkOSUser> {
   #reportFailure(error: unknown): void {
     if (error instanceof WorkOSAuthError) {
       if (error.code === 'token_missing') return; // every anonymous request: not news
-      // Upstream failures were logged where they happened, with status and request id.
+      // Upstream failures were logged by the gateway, with status and request id.
       if (error.code === 'upstream_unavailable' || error.code === 'upstream_rate_limited') return;
       const level = LOG_LEVELS[error.code] ?? 'debug';
       this.#log.log(level, error.code, `WorkOS authentication rejected: ${error.message}`, { code: error.code });

@@ -1,7 +1,8 @@
 import { MastraBase } from '@mastra/core/base';
 import type { Directory, DirectoryGroup, DirectoryUserWithGroups, WorkOS } from '@workos-inc/node';
 import { LruTtlCache } from '../shared/lru-cache';
-import { classifyUpstreamError, withDeadline } from '../shared/upstream';
+import { WorkOSGateway, WORKOS_PAGE_SIZE, type ListPage } from '../shared/gateway';
+import { OncePerWindowLogger } from '../shared/log-once';
 import { WorkOSWebhookHandlerError, WorkOSWebhookPayloadError } from './errors';
 import {
   DIRECTORY_SYNC_HANDLERS,
@@ -19,7 +20,7 @@ import { verifyWebhookSignature, WorkOSWebhookSignatureError } from './signature
 
 /** A redelivery of an event WorkOS retried comes within days; remember ids for three. */
 const DEDUPE_TTL_MS = 3 * 24 * 60 * 60 * 1000;
-/** 100 pages of 100: far beyond one directory's groups or one organization's directories. */
+/** Pages of 100: far beyond one directory's users or one organization's directories. */
 const MAX_LIST_PAGES = 1_000;
 
 /** What {@link WorkOSDirectorySync.handleWebhook} did with a delivery. */
@@ -50,7 +51,7 @@ function jsonResponse(status: number, body: unknown): Response {
  * header in any other framework.
  */
 export class WorkOSDirectorySync extends MastraBase {
-  readonly #workos: WorkOS;
+  readonly #gateway: WorkOSGateway;
   readonly #settings: ResolvedDirectorySyncSettings;
   readonly #seen: LruTtlCache<string, true> | undefined;
   readonly #inFlight = new Map<string, Promise<WebhookOutcome>>();
@@ -59,8 +60,14 @@ export class WorkOSDirectorySync extends MastraBase {
     super({ component: 'AUTH', name: 'WorkOSDirectorySync' });
     this.#settings = resolveDirectorySyncSettings(workos, options);
     if (options.logger) this.__setLogger(options.logger);
-    this.#workos = workos;
     const { dedupeSize, clock } = this.#settings;
+    this.#gateway = new WorkOSGateway(workos, {
+      component: 'WorkOSDirectorySync',
+      requestTimeoutMs: this.#settings.requestTimeoutMs,
+      clock,
+      log: new OncePerWindowLogger(() => this.logger, { clock }),
+      maxListPages: MAX_LIST_PAGES,
+    });
     this.#seen = dedupeSize > 0 ? new LruTtlCache({ maxSize: dedupeSize, ttlMs: DEDUPE_TTL_MS, now: () => clock.now() }) : undefined;
   }
 
@@ -147,24 +154,24 @@ export class WorkOSDirectorySync extends MastraBase {
   /** Every directory of an organization (all pages), as the SDK returns them. */
   listDirectories(organizationId: string): Promise<Directory[]> {
     requireId('organizationId', organizationId);
-    return this.#listAll('listDirectories', (after) =>
-      this.#workos.directorySync.listDirectories({ organizationId, limit: 100, ...(after && { after }) }),
+    return this.#listAll('listDirectories', (workos, after) =>
+      workos.directorySync.listDirectories({ organizationId, limit: WORKOS_PAGE_SIZE, ...(after && { after }) }),
     );
   }
 
   /** Every user of a directory (all pages), with their groups. */
   listDirectoryUsers(directoryId: string): Promise<DirectoryUserWithGroups[]> {
     requireId('directoryId', directoryId);
-    return this.#listAll('listDirectoryUsers', (after) =>
-      this.#workos.directorySync.listUsers({ directory: directoryId, limit: 100, ...(after && { after }) }),
+    return this.#listAll('listDirectoryUsers', (workos, after) =>
+      workos.directorySync.listUsers({ directory: directoryId, limit: WORKOS_PAGE_SIZE, ...(after && { after }) }),
     );
   }
 
   /** Every group of a directory (all pages). */
   listDirectoryGroups(directoryId: string): Promise<DirectoryGroup[]> {
     requireId('directoryId', directoryId);
-    return this.#listAll('listDirectoryGroups', (after) =>
-      this.#workos.directorySync.listGroups({ directory: directoryId, limit: 100, ...(after && { after }) }),
+    return this.#listAll('listDirectoryGroups', (workos, after) =>
+      workos.directorySync.listGroups({ directory: directoryId, limit: WORKOS_PAGE_SIZE, ...(after && { after }) }),
     );
   }
 
@@ -231,27 +238,10 @@ export class WorkOSDirectorySync extends MastraBase {
     return [...userIds];
   }
 
-  /** The one place this component calls WorkOS: a deadline, and failures classified (never swallowed). */
-  async #listAll<T>(
-    operation: string,
-    fetchPage: (after: string | undefined) => Promise<{ data: T[]; listMetadata?: { after?: string | null } }>,
-  ): Promise<T[]> {
-    const items: T[] = [];
-    let after: string | undefined;
-    for (let page = 0; page < MAX_LIST_PAGES; page += 1) {
-      let result: Awaited<ReturnType<typeof fetchPage>>;
-      try {
-        result = await withDeadline(fetchPage(after), this.#settings.requestTimeoutMs);
-      } catch (error) {
-        const failure = classifyUpstreamError(error);
-        this.logger.warn(`WorkOSDirectorySync: WorkOS ${operation} failed`, { operation, ...failure });
-        throw error;
-      }
-      items.push(...result.data);
-      after = result.listMetadata?.after ?? undefined;
-      if (!after) return items;
-    }
-    this.logger.warn(`WorkOSDirectorySync: ${operation} stopped after ${MAX_LIST_PAGES} pages`, { operation });
+  /** Every page, through the shared gateway (deadline, Retry-After gate, classified and logged failures). */
+  async #listAll<T>(operation: string, fetchPage: (workos: WorkOS, after: string | undefined) => Promise<ListPage<T>>): Promise<T[]> {
+    const { items, complete } = await this.#gateway.listAll(operation, fetchPage);
+    if (!complete) this.logger.warn(`WorkOSDirectorySync: ${operation} stopped after ${MAX_LIST_PAGES} pages`, { operation });
     return items;
   }
 }

@@ -1,7 +1,7 @@
 import type { IMastraLogger } from '@mastra/core/logger';
 import type { Clock } from '../shared/clock';
+import { WorkOSConfigError } from '../shared/errors';
 import { systemClock } from '../shared/clock';
-import { WorkOSConfigError } from '../shared/config-error';
 import type { Invalidatable } from '../shared/invalidation';
 import { DIRECTORY_SYNC_HANDLERS, type DirectorySyncHandlers } from './events';
 import { DEFAULT_SIGNATURE_TOLERANCE_MS } from './signature';

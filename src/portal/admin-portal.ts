@@ -1,9 +1,10 @@
 import type { IMastraLogger } from '@mastra/core/logger';
 import { MastraBase } from '@mastra/core/base';
 import type { WorkOS } from '@workos-inc/node';
-import { WorkOSConfigError } from '../shared/config-error';
-import { WorkOSMastraError } from '../shared/errors';
-import { classifyUpstreamError, withDeadline } from '../shared/upstream';
+import { WorkOSConfigError, WorkOSMastraError } from '../shared/errors';
+import { systemClock, type Clock } from '../shared/clock';
+import { WorkOSGateway } from '../shared/gateway';
+import { OncePerWindowLogger } from '../shared/log-once';
 
 /**
  * What the Admin Portal opens on. The first four are upstream's; the rest are the ones SDK 11/12
@@ -33,6 +34,8 @@ export interface WorkOSAdminPortalOptions {
   successUrl?: string;
   /** Bound on each WorkOS call, in ms. Default 10 000. */
   requestTimeoutMs?: number;
+  /** Time source of the rate-limit gate and log windows; tests inject one. */
+  clock?: Clock;
   /** Default: Mastra's logger for this component. */
   logger?: IMastraLogger;
 }
@@ -52,7 +55,7 @@ export class WorkOSAdminPortalIntentError extends WorkOSMastraError {
   }
 }
 
-type GenerateLink = (options: {
+type GenerateLink = (workos: WorkOS, options: {
   organization: string;
   intent: AdminPortalIntent;
   returnUrl?: string;
@@ -66,29 +69,43 @@ type GenerateLink = (options: {
  */
 export class WorkOSAdminPortal extends MastraBase {
   readonly #generateLink: GenerateLink;
+  readonly #gateway: WorkOSGateway;
   readonly #returnUrl: string;
   readonly #successUrl: string | undefined;
-  readonly #requestTimeoutMs: number;
 
   constructor(workos: WorkOS, options: WorkOSAdminPortalOptions = {}) {
     super({ component: 'AUTH', name: 'WorkOSAdminPortal' });
-    const module = (workos as unknown as { adminPortal?: { generateLink?: unknown }; portal?: { generateLink?: unknown } } | null) ?? {};
-    const portal = typeof module.adminPortal?.generateLink === 'function' ? module.adminPortal : module.portal;
-    if (typeof portal?.generateLink !== 'function') {
+    type PortalModule = { generateLink?: (options: unknown) => Promise<{ link: string }> };
+    const modules = (client: unknown) => (client ?? {}) as { adminPortal?: PortalModule; portal?: PortalModule };
+    // SDK 9+ names the module `adminPortal`; 8 and older `portal` (same endpoint).
+    const pick = (client: unknown) => {
+      const { adminPortal, portal } = modules(client);
+      return typeof adminPortal?.generateLink === 'function' ? adminPortal : portal;
+    };
+    if (typeof pick(workos)?.generateLink !== 'function') {
       throw new WorkOSConfigError(
         'workos',
         'WorkOSAdminPortal: the first argument must be a WorkOS client (`new WorkOS(apiKey)` from @workos-inc/node) with an Admin Portal module.',
       );
     }
-    this.#generateLink = (portal.generateLink as GenerateLink).bind(portal);
+    this.#generateLink = (client, request) => {
+      const module = pick(client) as Required<PortalModule>;
+      return module.generateLink(request);
+    };
     this.#returnUrl = optionalUrl('returnUrl', options.returnUrl) ?? '/';
     this.#successUrl = optionalUrl('successUrl', options.successUrl);
     const timeout = options.requestTimeoutMs ?? 10_000;
     if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0) {
       throw new WorkOSConfigError('requestTimeoutMs', `WorkOSAdminPortal: \`requestTimeoutMs\` must be a positive number, got ${String(timeout)}.`);
     }
-    this.#requestTimeoutMs = timeout;
     if (options.logger) this.__setLogger(options.logger);
+    const clock = options.clock ?? systemClock;
+    this.#gateway = new WorkOSGateway(workos, {
+      component: 'WorkOSAdminPortal',
+      requestTimeoutMs: timeout,
+      clock,
+      log: new OncePerWindowLogger(() => this.logger, { clock }),
+    });
   }
 
   /**
@@ -107,13 +124,7 @@ export class WorkOSAdminPortal extends MastraBase {
       returnUrl: this.#returnUrl,
       ...(this.#successUrl !== undefined && { successUrl: this.#successUrl }),
     };
-    let result: { link: string };
-    try {
-      result = await withDeadline(this.#generateLink(request), this.#requestTimeoutMs);
-    } catch (error) {
-      this.logger.warn('WorkOSAdminPortal: WorkOS generateLink failed', { operation: 'generateLink', intent, ...classifyUpstreamError(error) });
-      throw error;
-    }
+    const result = await this.#gateway.call('generateLink', (workos) => this.#generateLink(workos, request));
     if (typeof result?.link !== 'string' || result.link === '') {
       throw new WorkOSMastraError('portal_link_missing', 'WorkOSAdminPortal: WorkOS answered without a portal link.');
     }

@@ -539,7 +539,9 @@ export class WorkOSEmulator {
     try {
       const fault = this.faults.take(call.route);
       if (fault && (await this.applyFault(fault, reply))) return;
-      reply(await this.dispatch(req, url, match));
+      const out = await this.dispatch(req, url, match);
+      if (fault?.delayResponseMs) await this.sleep(fault.delayResponseMs);
+      reply(out);
     } catch (error) {
       if (error instanceof EmulatorApiError) {
         reply({ status: error.status, body: error.body });

@@ -42,11 +42,20 @@ describe('WorkOSAdminPortal', () => {
     expect(emu.callCount()).toBe(0);
   });
 
-  it('an unknown organization rejects with the SDK 404; the failure is logged without secrets', async () => {
+  it('an unknown organization rejects with a classified 404 (an answer, not logged as trouble)', async () => {
     const logger = new CaptureLogger();
     const portal = new WorkOSAdminPortal(emu.createWorkOSClient(), { logger });
-    await expect(portal.getPortalLink('org_missing', 'dsync')).rejects.toMatchObject({ status: 404 });
-    expect(logger.text).toContain('not_found');
+    await expect(portal.getPortalLink('org_missing', 'dsync')).rejects.toMatchObject({ kind: 'not_found', status: 404, operation: 'generateLink' });
+    expect(logger.lines).toEqual([]);
+  });
+
+  it('a WorkOS outage is logged once with status and request id, never the API key', async () => {
+    const logger = new CaptureLogger();
+    const portal = new WorkOSAdminPortal(emu.createWorkOSClient(), { logger });
+    emu.injectFault('adminPortal.generateLink', { status: 503, times: 1 });
+    await expect(portal.getPortalLink(org.id)).rejects.toMatchObject({ kind: 'unavailable', status: 503 });
+    expect(logger.text).toContain('upstream_unavailable');
+    expect(logger.text).toContain('req_emulator_');
     expect(logger.text).not.toContain(emu.apiKey);
   });
 

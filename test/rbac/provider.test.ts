@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MastraAuthWorkos, type WorkOSUser } from '../../src';
 import { MastraRBACWorkos, type MastraRBACWorkosOptions } from '../../src/rbac';
-import { WorkOSConfigError } from '../../src/shared/config-error';
+import { WorkOSConfigError } from '../../src/shared/errors';
 import { startWorkOSEmulator, type WorkOSEmulator } from '../../src/testing';
 import { CaptureLogger } from '../support/capture-logger';
 
@@ -112,9 +112,9 @@ describe('roles from memberships', () => {
     expect(provider.getStats()).toEqual({ workosApiCalls: 1, cachedEntries: 1 });
   });
 
-  it('takes the first active membership when no organization is known', async () => {
+  it('unions the roles of the active memberships when no organization is known', async () => {
     const provider = rbac();
-    expect(await provider.getRoles(plainUser(alice.id))).toHaveLength(1);
+    expect((await provider.getRoles(plainUser(alice.id))).sort()).toEqual(['admin', 'member']);
     expect(emu.callCount(MEMBERSHIPS)).toBe(1);
   });
 
@@ -185,7 +185,12 @@ describe('WorkOS failures fail closed and log once', () => {
     }
     const warnings = logger.lines.filter((line) => line.level === 'warn');
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]?.args[0]).toMatchObject({ reason: 'upstream_unavailable', code: 'upstream_unavailable', status: 500 });
+    expect(warnings[0]?.args[0]).toMatchObject({
+      reason: 'upstream_unavailable',
+      component: 'MastraRBACWorkos',
+      operation: 'listOrganizationMemberships',
+      status: 500,
+    });
     expect(logger.text).not.toContain(emu.connection.apiKey);
     emu.clearFaults();
     expect(await provider.getPermissions(user)).toEqual(['agents:read', 'workflows:*']);
