@@ -114,6 +114,14 @@ export class MastraAuthWorkos extends MastraAuthProvider<WorkOSUser> {
     this.#directory.invalidateUser(userId);
   }
 
+  /**
+   * Ids of the cached users with this email (case-insensitive), from the cache alone: how a
+   * Directory Sync event (which names a directory user, not an AuthKit user) finds whom to forget.
+   */
+  cachedUserIdsByEmail(email: string): string[] {
+    return this.#directory.cachedUserIdsByEmail(email);
+  }
+
   getStats(): MastraAuthWorkosStats {
     return {
       workosApiCalls: this.#gateway.calls,

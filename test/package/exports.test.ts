@@ -60,7 +60,15 @@ afterAll(() => {
 });
 
 describe('built package', () => {
-  const runtimeExports = ['MastraAuthWorkos', 'mapWorkOSUserToEEUser', 'WorkOSConfigError', 'WorkOSAuthError'];
+  const runtimeExports = [
+    'MastraAuthWorkos',
+    'mapWorkOSUserToEEUser',
+    'WorkOSConfigError',
+    'WorkOSAuthError',
+    'WorkOSDirectorySync',
+    'WorkOSAdminPortal',
+    'WorkOSAuditExporter',
+  ];
 
   it('imports as ESM by package name, both entry points', () => {
     const out = run([
