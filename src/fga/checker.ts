@@ -166,7 +166,7 @@ export class FGAChecker {
       this.#reportHookFailure(error);
     }
     if (parent && mapping) {
-      const viaParent = await this.#filterUnderParent(candidates, membership, mapping, parent, workosSlugs, scope);
+      const viaParent = await this.#filterUnderParent(candidates, user, resourceType, membership, mapping, parent, workosSlugs, scope);
       if (viaParent) return viaParent;
     }
     return this.#filterEach(candidates, user, resourceType, mapping, membership, workosSlugs, scope);
@@ -303,6 +303,8 @@ export class FGAChecker {
    */
   async #filterUnderParent<T extends { id: string }>(
     candidates: T[],
+    user: WorkOSUser,
+    resourceType: string,
     membership: ResolvedMembership,
     mapping: WorkOSFGAResourceMapping,
     parent: ResourceTarget,
@@ -337,15 +339,42 @@ export class FGAChecker {
       return []; // fail closed; logged where it happened
     }
 
-    const granted = candidates.filter((item) => accessible.has(item.id));
-    if (!this.#settings.publicByDefault || granted.length === candidates.length) return granted;
-    const unregistered = await this.#unregisteredAmong(candidates, membership, mapping, accessible, scope);
-    return candidates.filter((item) => accessible.has(item.id) || unregistered.has(item.id));
+    // The listing names WorkOS external ids: compare each item's derived id, never its raw Mastra id.
+    const derived = this.#derivedIds(candidates, user, resourceType, mapping);
+    const named = candidates.filter((item) => derived.has(item));
+    const isAccessible = (item: T) => accessible.has(derived.get(item) as string);
+    const granted = named.filter(isAccessible);
+    if (!this.#settings.publicByDefault || granted.length === named.length) return granted;
+    const unregistered = await this.#unregisteredAmong(named, derived, membership, mapping, accessible, scope);
+    return named.filter((item) => isAccessible(item) || unregistered.has(derived.get(item) as string));
   }
 
-  /** With `publicByDefault`: the candidates WorkOS has no resource for (one listing of the type). */
+  /**
+   * Each item's WorkOS external id under the mapping: `deriveId` of that item, else its raw id.
+   * Items whose hook throws are left out (denied).
+   */
+  #derivedIds<T extends { id: string }>(
+    candidates: T[],
+    user: WorkOSUser,
+    resourceType: string,
+    mapping: WorkOSFGAResourceMapping,
+  ): Map<T, string> {
+    const derived = new Map<T, string>();
+    for (const item of candidates) {
+      try {
+        const target = resolveTarget(mapping, { user, resource: { type: resourceType, id: item.id }, resourceId: item.id });
+        derived.set(item, target?.externalId ?? item.id);
+      } catch (error) {
+        this.#reportHookFailure(error);
+      }
+    }
+    return derived;
+  }
+
+  /** With `publicByDefault`: the derived ids of the candidates WorkOS has no resource for (one listing of the type). */
   async #unregisteredAmong<T extends { id: string }>(
     candidates: T[],
+    derived: Map<T, string>,
     membership: ResolvedMembership,
     mapping: WorkOSFGAResourceMapping,
     accessible: Set<string>,
@@ -368,13 +397,15 @@ export class FGAChecker {
         return new Set(); // an unseen page may register any of them: open none
       }
       registered = new Set(items.map((resource) => resource.externalId));
-      const unregistered = candidates.filter((item) => !accessible.has(item.id) && !registered.has(item.id));
+      const unregistered = candidates
+        .map((item) => derived.get(item) as string)
+        .filter((externalId) => !accessible.has(externalId) && !registered.has(externalId));
       if (unregistered.length === 0 || !(await this.#confirmMembership(membership, scope))) return new Set();
       this.#log.log('info', 'resource_public_by_default', 'WorkOS FGA: resources not registered in WorkOS; allowed by publicByDefault', {
         resourceType: mapping.fgaResourceType,
         count: unregistered.length,
       });
-      return new Set(unregistered.map((item) => item.id));
+      return new Set(unregistered);
     } catch {
       return new Set(); // fail closed
     }
