@@ -56,6 +56,15 @@ const DENY = (reason: FGADenyReason): FGADecision => ({ allowed: false, reason }
 const ALLOW_GRANTED: FGADecision = { allowed: true, reason: 'permission_granted' };
 const ALLOW_PUBLIC: FGADecision = { allowed: true, reason: 'public_by_default' };
 const ALLOW_COVERED: FGADecision = { allowed: true, reason: 'covered_by_agent_check' };
+/** Internal to `filterAccessible`: the item was not checked because the call's check budget ran out. */
+const OVER_BUDGET: FGADecision = { allowed: false, reason: 'permission_denied' };
+/** Internal to `filterAccessible`: the item was never started (budget spent, or WorkOS failing). */
+const NOT_STARTED: FGADecision = { allowed: false, reason: 'upstream_unavailable' };
+
+/** WorkOS checks one `filterAccessible` call may still make (`filterMaxChecks`). */
+interface CheckBudget {
+  remaining: number;
+}
 
 /** The permissions of a check as a non-empty list, or `undefined` when malformed. */
 function permissionList(permission: unknown): string[] | undefined {
@@ -145,7 +154,8 @@ export class FGAChecker {
 
   /**
    * The items the user may access: one listing under a derivable parent, else per-item checks
-   * with at most `filterConcurrency` in flight. Fails closed: anything not confirmed is dropped.
+   * with at most `filterConcurrency` in flight and `filterMaxChecks` in total. Fails closed:
+   * anything not confirmed is dropped.
    */
   async filter<T extends { id: string }>(user: WorkOSUser, items: T[], resourceType: string, permission: unknown): Promise<T[]> {
     if (!Array.isArray(items) || items.length === 0) return [];
@@ -207,10 +217,20 @@ export class FGAChecker {
   }
 
   /** ANY-of over the slugs; a WorkOS failure never grants, but a later granted slug still does. */
-  async #evaluate(membership: ResolvedMembership, target: ResourceTarget, slugs: string[], scope: ScopeMemo): Promise<FGADecision> {
+  async #evaluate(
+    membership: ResolvedMembership,
+    target: ResourceTarget,
+    slugs: string[],
+    scope: ScopeMemo,
+    budget?: CheckBudget,
+  ): Promise<FGADecision> {
     let failed = false;
     let notFound = 0;
     for (const slug of slugs) {
+      if (budget) {
+        if (budget.remaining <= 0) return OVER_BUDGET;
+        budget.remaining -= 1;
+      }
       let outcome: SlugOutcome;
       try {
         outcome = await this.#checkSlug(membership, target, slug, scope);
@@ -437,19 +457,33 @@ export class FGAChecker {
     }
 
     let upstreamFailed = false;
+    // Bounded in total, not only in flight: past `filterMaxChecks` WorkOS checks the rest is denied.
+    const budget: CheckBudget = { remaining: this.#settings.filterMaxChecks };
     const keys = [...targets.keys()];
     const decisions = await mapBounded(
       keys,
       this.#settings.filterConcurrency,
       async (key) => {
-        const decision = await this.#evaluate(membership, targets.get(key) as ResourceTarget, slugs, scope);
+        const decision = await this.#evaluate(membership, targets.get(key) as ResourceTarget, slugs, scope, budget);
         // A failing WorkOS gets no more calls from this listing; the rest is denied.
         if (!decision.allowed && decision.reason === 'upstream_unavailable') upstreamFailed = true;
         return decision;
       },
-      { shouldStop: () => upstreamFailed, skipped: DENY('upstream_unavailable') },
+      { shouldStop: () => upstreamFailed || budget.remaining <= 0, skipped: NOT_STARTED },
     );
     const allowed = new Set(keys.filter((_, index) => decisions[index]?.allowed === true));
+    const unchecked = new Set(keys.filter((_, index) => decisions[index] === OVER_BUDGET || decisions[index] === NOT_STARTED));
+    if (!upstreamFailed && unchecked.size > 0) {
+      const denied = candidates.filter((item) => unchecked.has(keyOfItem.get(item) as string)).length;
+      this.#log.log(
+        'warn',
+        'filter_budget_exhausted',
+        `WorkOS FGA: filterAccessible reached filterMaxChecks (${this.#settings.filterMaxChecks} WorkOS checks) and denied the ` +
+          'remaining items unchecked. Map a parent (`resourceMapping[type].parentFgaResourceType` with `deriveParentId`) so one ' +
+          'listing answers for every item, or raise `filterMaxChecks`.',
+        { resourceType, items: candidates.length, checked: this.#settings.filterMaxChecks - budget.remaining, denied },
+      );
+    }
     return candidates.filter((item) => {
       const key = keyOfItem.get(item);
       return key !== undefined && allowed.has(key);

@@ -72,6 +72,12 @@ export interface MastraFGAWorkosOptions extends WorkOSConnectionOptions {
   /** Most per-item checks in flight at once in `filterAccessible`. Default 5. */
   filterConcurrency?: number;
   /**
+   * Most WorkOS checks one `filterAccessible` call makes on the per-item path (no derivable
+   * parent). Items past the budget are denied, with one warning recommending a parent mapping.
+   * Default 500.
+   */
+  filterMaxChecks?: number;
+  /**
    * Cache of check results across requests (LRU + TTL). Default `false`: every request asks WorkOS,
    * so a revoked role takes effect at once. Within one request identical checks are always shared.
    */
@@ -94,6 +100,7 @@ export interface ResolvedFGASettings {
   publicByDefault: boolean;
   requestTimeoutMs: number;
   filterConcurrency: number;
+  filterMaxChecks: number;
   cache: CacheSettings | false;
   checkInternalWorkflows: boolean;
   clock: Clock;
@@ -102,6 +109,8 @@ export interface ResolvedFGASettings {
 
 /** Upper bound of `filterConcurrency`: more would be the unbounded fan-out this option exists to prevent. */
 export const MAX_FILTER_CONCURRENCY = 50;
+/** Default `filterMaxChecks`: WorkOS checks one `filterAccessible` call may make without a parent mapping. */
+export const DEFAULT_FILTER_MAX_CHECKS = 500;
 /** Default decision cache when enabled with `cache: {}`. */
 export const DEFAULT_DECISION_CACHE: CacheSettings = { maxSize: 10_000, ttlMs: 10_000 };
 
@@ -154,6 +163,7 @@ export function resolveFGASettings(options: MastraFGAWorkosOptions): ResolvedFGA
     publicByDefault: check.boolean('publicByDefault', options.publicByDefault, false),
     requestTimeoutMs,
     filterConcurrency: check.number('filterConcurrency', options.filterConcurrency, 5, { integer: true, max: MAX_FILTER_CONCURRENCY }),
+    filterMaxChecks: check.number('filterMaxChecks', options.filterMaxChecks, DEFAULT_FILTER_MAX_CHECKS, { integer: true }),
     // Off unless asked for: every request asks WorkOS, so a revoked role takes effect at once.
     cache: check.cache('cache', options.cache, false),
     checkInternalWorkflows: check.boolean('checkInternalWorkflows', options.checkInternalWorkflows, false),

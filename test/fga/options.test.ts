@@ -73,6 +73,9 @@ describe('FGA options', () => {
     ['requestTimeoutMs', { requestTimeoutMs: 0 }],
     ['filterConcurrency', { filterConcurrency: 1000 }],
     ['filterConcurrency', { filterConcurrency: 2.5 }],
+    ['filterMaxChecks', { filterMaxChecks: 0 }],
+    ['filterMaxChecks', { filterMaxChecks: 12.5 }],
+    ['filterMaxChecks', { filterMaxChecks: '500' }],
     ['cache.ttlMs', { cache: { ttlMs: 3_600_000 } }],
     ['cache', { cache: true }],
   ])('rejects a bad %s at construction, naming it', (option, bad) => {
