@@ -17,7 +17,7 @@ export type FGADenyReason =
   | 'invalid_request'
   /** The user has no usable organization membership, so no check could run. */
   | 'membership_unresolved'
-  /** `deriveId` yielded no id (or threw). */
+  /** `deriveId` threw (one yielding nothing falls back to the raw Mastra resource id). */
   | 'resource_unresolved'
   /** WorkOS answered `authorized: false` for every permission. */
   | 'permission_denied'
@@ -141,10 +141,7 @@ export class FGAChecker {
       this.#reportHookFailure(error);
       return DENY('resource_unresolved');
     }
-    if (!target) {
-      this.#log.log('debug', 'resource_unresolved', 'WorkOS FGA: deriveId returned no id; denying', { resourceType: type });
-      return DENY('resource_unresolved');
-    }
+    if (!target) return DENY('resource_unresolved'); // unreachable: `id` is a non-empty string
     const decision = await this.#evaluate(membership, target, this.#slugsOf(permissions), scope);
     if (decision.allowed && type === 'agent' && permissions.length === 1 && permissions[0] === 'agents:execute') {
       scope.set(agentGrantKey, Promise.resolve(true));

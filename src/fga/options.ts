@@ -29,7 +29,7 @@ export interface WorkOSFGAResourceMapping {
   fgaResourceType: string;
   /**
    * External id of the WorkOS resource to check. Default: the Mastra resource id. Returning
-   * nothing denies (the resource cannot be named, so it cannot be checked).
+   * `undefined` or `null` also falls back to the Mastra resource id (as upstream); a throw denies.
    */
   deriveId?: (context: FGAResourceContext) => string | undefined | null;
   /**

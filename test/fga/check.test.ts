@@ -92,10 +92,31 @@ describe('check', () => {
     expect(await fga.check(alice, { resource: { type: 'agent', id: 'v2-weather' }, permission: 'agents:execute' })).toBe(true);
   });
 
-  it('denies without a WorkOS call when deriveId yields nothing, and logs a throwing deriveId once', async () => {
-    const { fga, logger } = provider({
+  it('falls back to the raw Mastra resource id when deriveId yields undefined or null (upstream)', async () => {
+    const { fga } = provider({
       resourceMapping: {
         agent: { fgaResourceType: 'agent', deriveId: () => undefined },
+        workflow: { fgaResourceType: 'agent', deriveId: () => null },
+      },
+    });
+    expect(await fga.decide(alice, EXECUTE_WEATHER)).toEqual({ allowed: true, reason: 'permission_granted' });
+    expect(await fga.check(alice, { resource: { type: 'workflow', id: 'weather' }, permission: 'agents:execute' })).toBe(true);
+    expect(await fga.check(alice, EXECUTE_CHEF)).toBe(false);
+    expect(emu.callCount('authorization.check')).toBe(3);
+    expect(emu.callCount()).toBe(3);
+    const filtered = await fga.filterAccessible(alice, [{ id: 'weather' }, { id: 'chef' }], 'agent', 'agents:execute');
+    expect(filtered).toEqual([{ id: 'weather' }]);
+  });
+
+  it('denies without a WorkOS call when deriveId throws, and logs it once', async () => {
+    const { fga, logger } = provider({
+      resourceMapping: {
+        agent: {
+          fgaResourceType: 'agent',
+          deriveId: () => {
+            throw new Error('boom sk_secret_in_hook');
+          },
+        },
         tool: {
           fgaResourceType: 'tool',
           deriveId: () => {
