@@ -7,11 +7,19 @@ import { resolveWorkOSConnection, type ResolvedWorkOSConnection, type WorkOSConn
 import type { WorkOSUser } from '../auth/user';
 
 /**
+ * The user as `deriveId` / `deriveParentId` see it: a {@link WorkOSUser} whose other properties
+ * (custom fields an app added, raw token claims) can be read too, as upstream's `ctx.user.teamId`.
+ */
+export interface FGAResourceUser extends WorkOSUser {
+  [property: string]: any;
+}
+
+/**
  * What `deriveId` / `deriveParentId` see. `resource` is the Mastra resource being checked; it is
  * absent when a parent is derived for `filterAccessible`.
  */
 export interface FGAResourceContext {
-  user: WorkOSUser;
+  user: FGAResourceUser;
   /** The Mastra resource (`{ type, id }`) of a check; absent when deriving a parent. */
   resource?: { type: string; id: string };
   /**
@@ -37,6 +45,8 @@ export interface WorkOSFGAResourceMapping {
    * parent, `filterAccessible` asks WorkOS once for every accessible child instead of checking each.
    */
   parentFgaResourceType?: string;
+  /** Upstream's alias of {@link parentFgaResourceType}; when both are set they must agree. */
+  parentResourceTypeSlug?: string;
   /**
    * External id of that parent for a user (for example their team). Default: `deriveId` called
    * without a `resource` (the upstream convention).
@@ -125,10 +135,18 @@ function resolveResourceMapping(value: unknown): Record<string, WorkOSFGAResourc
     if (!isRecord(entry)) check.fail(option, `\`${option}\` must be an object with \`fgaResourceType\`.`);
     check.optionalString(`${option}.fgaResourceType`, entry.fgaResourceType);
     if (entry.fgaResourceType === undefined) check.fail(`${option}.fgaResourceType`, `\`${option}.fgaResourceType\` is required.`);
-    check.optionalString(`${option}.parentFgaResourceType`, entry.parentFgaResourceType);
+    const parent = check.optionalString(`${option}.parentFgaResourceType`, entry.parentFgaResourceType);
+    const alias = check.optionalString(`${option}.parentResourceTypeSlug`, entry.parentResourceTypeSlug);
+    if (parent !== undefined && alias !== undefined && parent !== alias) {
+      check.fail(
+        `${option}.parentResourceTypeSlug`,
+        `\`${option}.parentResourceTypeSlug\` is an alias of \`parentFgaResourceType\`; they disagree ('${alias}' vs '${parent}'). Set one.`,
+      );
+    }
     check.optionalFunction(`${option}.deriveId`, entry.deriveId);
     check.optionalFunction(`${option}.deriveParentId`, entry.deriveParentId);
-    mapping[type] = entry as unknown as WorkOSFGAResourceMapping;
+    const parentType = parent ?? alias;
+    mapping[type] = { ...(entry as unknown as WorkOSFGAResourceMapping), ...(parentType !== undefined && { parentFgaResourceType: parentType }) };
   }
   return mapping;
 }

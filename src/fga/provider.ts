@@ -17,11 +17,11 @@ import { MastraBase } from '@mastra/core/base';
 import type { WorkOS } from '@workos-inc/node';
 import { OncePerWindowLogger } from '../shared/log-once';
 import type { WorkOSUser } from '../auth/user';
-import { WorkOSConfigError } from '../shared/errors';
+import { WorkOSConfigError, WorkOSUpstreamError } from '../shared/errors';
 import { resolveWorkOSConnection } from '../shared/workos-connection';
 import { WorkOSGateway } from '../shared/gateway';
 import { FGAChecker, type FGADecision, type FGADenyReason } from './checker';
-import { WorkOSFGAMembershipResolutionError, WorkOSFGAResourceNotFoundError } from './errors';
+import { WorkOSFGAMembershipResolutionError, WorkOSFGAResourceNotFoundError, WorkOSFGAUpstreamError } from './errors';
 import { FGAResourceManager } from './manager';
 import { resolveFGASettings, type MastraFGAWorkosOptions, type ResolvedFGASettings } from './options';
 import { mappingFor } from './resource-target';
@@ -116,13 +116,18 @@ export class MastraFGAWorkos extends MastraBase implements IFGAManager<WorkOSUse
 
   /**
    * Throws unless allowed: Mastra's `FGADeniedError` (403), {@link WorkOSFGAResourceNotFoundError}
-   * (404, unregistered resource with `publicByDefault` off) or
-   * {@link WorkOSFGAMembershipResolutionError} (500, no membership to check).
+   * (404, unregistered resource with `publicByDefault` off),
+   * {@link WorkOSFGAMembershipResolutionError} (500, no membership to check) or
+   * {@link WorkOSFGAUpstreamError} (503: WorkOS failed, timed out or rate-limited us — not a denial).
    */
   async require(user: WorkOSUser, params: FGACheckParams): Promise<void> {
     const decision = await this.decide(user, params);
     if (decision.allowed) return;
-    if (decision.reason === 'membership_unresolved') throw new WorkOSFGAMembershipResolutionError();
+    if (decision.reason === 'membership_unresolved') throw new WorkOSFGAMembershipResolutionError(user);
+    // An outage is not a denial: Mastra answers with this error's 503 instead of a 403.
+    if (decision.reason === 'upstream_unavailable') {
+      throw new WorkOSFGAUpstreamError('authorization.check', new WorkOSUpstreamError('authorization.check', { kind: 'unavailable' }));
+    }
     const resource = this.#describeResource(params);
     if (decision.reason === 'resource_not_registered') {
       const mapping = mappingFor(this.#settings.resourceMapping, resource.type);

@@ -147,6 +147,13 @@ describe('filterAccessible, parent path (derivable parent)', () => {
     expect(await fga.check(alice, { resource: { type: 'agent', id: 'agent-02' }, permission: 'agents:execute' })).toBe(true);
   });
 
+  it("accepts upstream's parentResourceTypeSlug as an alias of parentFgaResourceType", async () => {
+    const { fga } = provider({ resourceMapping: { agent: { fgaResourceType: 'agent', parentResourceTypeSlug: 'team', deriveParentId: () => 'platform' } } });
+    expect(await fga.filterAccessible(alice, AGENTS, 'agent', 'agents:execute')).toEqual(EVEN);
+    expect(emu.callCount('authorization.listResourcesForMembership')).toBe(1);
+    expect(emu.callCount()).toBe(1);
+  });
+
   it('compares each item\'s derived id (deriveId), not its raw id, with the listing', async () => {
     const items = AGENTS.slice(0, 4).map((agent) => ({ id: `mastra-${agent.id}` }));
     const { fga } = provider({

@@ -63,6 +63,11 @@ describe('FGA options', () => {
     ['resourceMapping.agent.fgaResourceType', { resourceMapping: { agent: {} } }],
     ['resourceMapping.agent.deriveId', { resourceMapping: { agent: { fgaResourceType: 'agent', deriveId: 'id' } } }],
     ['resourceMapping.agent.parentFgaResourceType', { resourceMapping: { agent: { fgaResourceType: 'agent', parentFgaResourceType: 3 } } }],
+    ['resourceMapping.agent.parentResourceTypeSlug', { resourceMapping: { agent: { fgaResourceType: 'agent', parentResourceTypeSlug: '' } } }],
+    [
+      'resourceMapping.agent.parentResourceTypeSlug',
+      { resourceMapping: { agent: { fgaResourceType: 'agent', parentResourceTypeSlug: 'team', parentFgaResourceType: 'project' } } },
+    ],
     ['permissionMapping', { permissionMapping: ['agents:read'] }],
     ['permissionMapping.agents:read', { permissionMapping: { 'agents:read': '' } }],
     ['publicByDefault', { publicByDefault: 'yes' }],
