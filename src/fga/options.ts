@@ -1,7 +1,7 @@
 import type { FGARouteResolver, MastraFGAPermissionInput } from '@mastra/core/auth/ee';
 import type { IMastraLogger } from '@mastra/core/logger';
 import type { Clock } from '../shared/clock';
-import { isRecord, OptionValidator } from '../shared/options';
+import { isNonEmptyString, isRecord, OptionValidator } from '../shared/options';
 import type { CacheSettings } from '../shared/read-through-cache';
 import { resolveWorkOSConnection, type ResolvedWorkOSConnection, type WorkOSConnectionOptions } from '../shared/workos-connection';
 import type { WorkOSUser } from '../auth/user';
@@ -54,6 +54,26 @@ export interface WorkOSFGAResourceMapping {
   deriveParentId?: (context: FGAResourceContext) => string | undefined | null;
 }
 
+/** Mastra permission (`agents:execute`) → WorkOS permission slug: the type of `permissionMapping`. */
+export type MastraFGAPermissionMapping = Record<string, string>;
+
+/** `ownership` option: make the creator of a resource registered with `registerResource` its owner. */
+export interface WorkOSFGAOwnershipOptions {
+  /** Turn owner assignment on. */
+  enabled: boolean;
+  /** Role assigned to the creator on the new resource. Default `'owner'`. */
+  ownerRole?: string;
+  /** Roles tried in order when the resource type has no `ownerRole`. Default `['admin', 'editor']`. */
+  fallbackRoles?: string[];
+}
+
+/** The `ownership` property of an enabled provider: every default applied. */
+export interface ResolvedOwnership {
+  readonly enabled: true;
+  readonly ownerRole: string;
+  readonly fallbackRoles: readonly string[];
+}
+
 /** Options of {@link MastraFGAWorkos}. */
 export interface MastraFGAWorkosOptions extends WorkOSConnectionOptions {
   /** Organization whose membership is checked. Default: the user's `organizationId`. */
@@ -61,7 +81,7 @@ export interface MastraFGAWorkosOptions extends WorkOSConnectionOptions {
   /** Mastra resource type → WorkOS resource. Unmapped types are checked as `{ type, id }` as is. Plural keys (`agents`) are accepted. */
   resourceMapping?: Record<string, WorkOSFGAResourceMapping>;
   /** Mastra permission (`agents:execute`) → WorkOS permission slug. Unmapped permissions are sent as is. */
-  permissionMapping?: Record<string, string>;
+  permissionMapping?: MastraFGAPermissionMapping;
   /** Allow resources that are not registered in WorkOS (a 404). Default `false`. Never applies without a membership. */
   publicByDefault?: boolean;
   /** Deny protected routes that carry no FGA metadata (Mastra's `IFGAProvider.requireForProtectedRoutes`). Default `false`. */
@@ -98,6 +118,11 @@ export interface MastraFGAWorkosOptions extends WorkOSConnectionOptions {
    * the agent's `agents:execute` check. `true`: checked in WorkOS like any workflow.
    */
   checkInternalWorkflows?: boolean;
+  /**
+   * With `enabled`, `registerResource` assigns the creating user `ownerRole` (default `'owner'`) on
+   * the new resource, else the first of `fallbackRoles` (default `['admin', 'editor']`) the type has.
+   */
+  ownership?: WorkOSFGAOwnershipOptions;
   /** Source of the current time for cache expiry and back-off (for tests). Default: the system clock. */
   clock?: Clock;
 }
@@ -113,6 +138,8 @@ export interface ResolvedFGASettings {
   filterMaxChecks: number;
   cache: CacheSettings | false;
   checkInternalWorkflows: boolean;
+  /** `undefined` unless `ownership.enabled`. */
+  ownership: ResolvedOwnership | undefined;
   clock: Clock;
   connection: ResolvedWorkOSConnection;
 }
@@ -151,6 +178,23 @@ function resolveResourceMapping(value: unknown): Record<string, WorkOSFGAResourc
   return mapping;
 }
 
+function resolveOwnership(value: unknown): ResolvedOwnership | undefined {
+  if (value === undefined) return undefined;
+  if (!isRecord(value)) check.fail('ownership', '`ownership` must be an object: `{ enabled, ownerRole?, fallbackRoles? }`.');
+  const enabled = check.boolean('ownership.enabled', value.enabled, false);
+  const ownerRole = check.optionalString('ownership.ownerRole', value.ownerRole) ?? 'owner';
+  let fallbackRoles = ['admin', 'editor'];
+  if (value.fallbackRoles !== undefined) {
+    const list = value.fallbackRoles;
+    if (!Array.isArray(list) || list.some((role) => !isNonEmptyString(role))) {
+      check.fail('ownership.fallbackRoles', '`ownership.fallbackRoles` must be a list of role slugs (it may be empty).');
+    }
+    fallbackRoles = [...(list as string[])];
+  }
+  if (!enabled) return undefined;
+  return Object.freeze({ enabled: true, ownerRole, fallbackRoles: Object.freeze(fallbackRoles) });
+}
+
 function resolvePermissionMapping(value: unknown): Record<string, string> {
   if (value === undefined) return {};
   if (!isRecord(value)) check.fail('permissionMapping', '`permissionMapping` must be an object: Mastra permission → WorkOS permission slug.');
@@ -185,6 +229,7 @@ export function resolveFGASettings(options: MastraFGAWorkosOptions): ResolvedFGA
     // Off unless asked for: every request asks WorkOS, so a revoked role takes effect at once.
     cache: check.cache('cache', options.cache, false),
     checkInternalWorkflows: check.boolean('checkInternalWorkflows', options.checkInternalWorkflows, false),
+    ownership: resolveOwnership(options.ownership),
     clock: check.clock(options.clock),
     connection: resolveWorkOSConnection(options, { env: process.env, requestTimeoutMs, component: 'MastraFGAWorkos' }),
   };

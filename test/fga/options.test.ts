@@ -83,6 +83,11 @@ describe('FGA options', () => {
     ['filterMaxChecks', { filterMaxChecks: '500' }],
     ['cache.ttlMs', { cache: { ttlMs: 3_600_000 } }],
     ['cache', { cache: true }],
+    ['ownership', { ownership: true }],
+    ['ownership.enabled', { ownership: { enabled: 'yes' } }],
+    ['ownership.ownerRole', { ownership: { enabled: true, ownerRole: '' } }],
+    ['ownership.fallbackRoles', { ownership: { enabled: true, fallbackRoles: 'admin' } }],
+    ['ownership.fallbackRoles', { ownership: { enabled: true, fallbackRoles: ['admin', ''] } }],
   ])('rejects a bad %s at construction, naming it', (option, bad) => {
     const error = configError({ ...base(), ...bad });
     expect(error.option).toBe(option);
