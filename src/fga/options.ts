@@ -71,7 +71,8 @@ export interface WorkOSFGAOwnershipOptions {
 export interface ResolvedOwnership {
   readonly enabled: true;
   readonly ownerRole: string;
-  readonly fallbackRoles: readonly string[];
+  /** Frozen at runtime; typed as a plain list for code written against upstream. */
+  readonly fallbackRoles: string[];
 }
 
 /** Options of {@link MastraFGAWorkos}. */
@@ -192,7 +193,7 @@ function resolveOwnership(value: unknown): ResolvedOwnership | undefined {
     fallbackRoles = [...(list as string[])];
   }
   if (!enabled) return undefined;
-  return Object.freeze({ enabled: true, ownerRole, fallbackRoles: Object.freeze(fallbackRoles) });
+  return Object.freeze({ enabled: true as const, ownerRole, fallbackRoles: Object.freeze(fallbackRoles) as string[] });
 }
 
 function resolvePermissionMapping(value: unknown): Record<string, string> {
