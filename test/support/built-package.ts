@@ -38,6 +38,9 @@ export async function builtPackage(): Promise<BuiltPackage> {
     try {
       mkdirSync(installed, { recursive: true });
       copyFileSync(join(root, 'package.json'), join(installed, 'package.json'));
+      // The consumer's own package scope: without it, TypeScript resolves '@mastra/auth-workos'
+      // from inside this repo as a self-reference to the repo's (possibly stale) dist/.
+      writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer-app', private: true, type: 'module' }));
       execFileSync(process.execPath, [join(root, 'node_modules', 'tsup', 'dist', 'cli-default.js'), '--out-dir', dist], {
         cwd: root,
         stdio: 'ignore',
