@@ -17,8 +17,8 @@ beforeAll(async () => {
   built = await builtPackage();
 }, 240_000);
 
-function typeCheck(files: string[]): string {
-  const app = join(built.consumer, 'compat-app');
+function typeCheck(files: string[], moduleResolution = 'bundler'): string {
+  const app = join(built.consumer, `compat-app-${moduleResolution}`);
   mkdirSync(app, { recursive: true });
   for (const file of files) copyFileSync(join(here, file), join(app, file));
   writeFileSync(
@@ -26,8 +26,8 @@ function typeCheck(files: string[]): string {
     JSON.stringify({
       compilerOptions: {
         target: 'ES2022',
-        module: 'ESNext',
-        moduleResolution: 'bundler',
+        module: moduleResolution === 'node10' ? 'CommonJS' : 'ESNext',
+        moduleResolution,
         strict: true,
         noEmit: true,
         skipLibCheck: true,
@@ -46,9 +46,14 @@ function typeCheck(files: string[]): string {
 }
 
 it('upstream-style code compiles against the built package with zero errors', () => {
-  const files = readdirSync(here).filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'));
+  const files = readdirSync(here).filter((file) => file.startsWith('upstream-') && file.endsWith('.ts'));
   expect(files.length).toBeGreaterThan(0);
   const output = typeCheck(files);
   const errors = output.split('\n').filter((line) => line.includes('error TS'));
   expect(errors, output).toEqual([]);
+}, 120_000);
+
+it('the subpath exports resolve under legacy moduleResolution node10 too (typesVersions)', () => {
+  const output = typeCheck(['legacy-resolution.ts'], 'node10');
+  expect(output.split('\n').filter((line) => line.includes('error TS')), output).toEqual([]);
 }, 120_000);
