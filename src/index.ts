@@ -1,4 +1,5 @@
 export * from './auth/index';
+export * from './session/index';
 export { WorkOSConfigError } from './shared/config-error';
 export type { WorkOSConnectionOptions } from './shared/workos-connection';
 export * from './rbac/index';

@@ -40,9 +40,18 @@ export class WorkOSAuthenticator {
     return this.#mapJwtPayloadToUser ? this.#applyPayloadMapping(payload, user) : user;
   }
 
-  async #resolveUser(payload: VerifiedToken['payload']): Promise<WorkOSUser> {
+  /**
+   * The user of a verified session cookie: the WorkOS user comes from the seal (no `getUser`
+   * call); token context, memberships and `mapJwtPayloadToUser` apply as for a bearer token.
+   */
+  async authenticateSession(payload: VerifiedToken['payload'], workosUser: User): Promise<WorkOSUser> {
+    const user = await this.#resolveUser(payload, workosUser);
+    return this.#mapJwtPayloadToUser ? this.#applyPayloadMapping(payload, user) : user;
+  }
+
+  async #resolveUser(payload: VerifiedToken['payload'], known?: User): Promise<WorkOSUser> {
     // Warm path: both lookups answered from the cache without a promise hop.
-    let workosUser = this.#directory.peekUser(payload.sub);
+    let workosUser = known ?? this.#directory.peekUser(payload.sub);
     if (workosUser === undefined) {
       try {
         workosUser = await this.#directory.getUser(payload.sub);

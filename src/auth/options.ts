@@ -5,6 +5,8 @@ import type { CacheSettings } from '../shared/cached-loader';
 import { WorkOSConfigError } from '../shared/config-error';
 import type { WorkOSConnectionOptions } from '../shared/workos-connection';
 import type { WorkOSJwtClaimsConfig } from './claims';
+import type { Clock } from '../shared/clock';
+import type { WorkOSSessionConfig, WorkOSSSOConfig } from '../session/options';
 import type { KeySetSettings } from './key-set';
 import type { WorkOSUser } from './user';
 
@@ -46,6 +48,13 @@ export interface MastraAuthWorkosOptions extends WorkOSConnectionOptions, Mastra
   requestTimeoutMs?: number;
   /** Logger for rejections and upstream trouble; default: Mastra's logger for this component. */
   logger?: IMastraLogger;
+  /** Source of the current time for every expiry, cache and back-off (for tests). Default: the system clock. */
+  clock?: Clock;
+  // ---- browser sign-in (see src/session/) ----
+  /** Which WorkOS login the SSO button starts (connection, OAuth provider, organization, or AuthKit). */
+  sso?: WorkOSSSOConfig;
+  /** The sealed session cookie (`wos_session`): name, password (`WORKOS_COOKIE_PASSWORD`), lifetime, attributes. */
+  session?: WorkOSSessionConfig;
 }
 
 /** Every option with its default applied: the one place defaults live. */

@@ -1,5 +1,7 @@
 import { hash } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose';
+import type { Clock } from '../shared/clock';
+import { systemClock } from '../shared/clock';
 import { LruTtlCache } from '../shared/lru-cache';
 import { WorkOSAuthError, type AuthFailureCode } from './errors';
 import type { WorkOSKeySet } from './key-set';
@@ -39,10 +41,12 @@ export class TokenVerifier {
   readonly #headers = new HeaderMemo();
   readonly #shapeRules: TokenShapeRules;
   readonly #joseOptions: JWTVerifyOptions;
+  readonly #clock: Clock;
 
-  constructor(settings: TokenVerifierSettings, keys: WorkOSKeySet) {
+  constructor(settings: TokenVerifierSettings, keys: WorkOSKeySet, clock: Clock = systemClock) {
     this.#settings = settings;
     this.#keys = keys;
+    this.#clock = clock;
     this.#shapeRules = { maxTokenLength: settings.maxTokenLength, algorithms: settings.algorithms, maxKidLength: MAX_KID_LENGTH };
     this.#joseOptions = {
       algorithms: settings.algorithms,
@@ -55,7 +59,7 @@ export class TokenVerifier {
     // The TTL ceiling is the token's own exp; the cache-level TTL only bounds pathological tokens.
     this.#verified =
       settings.verifiedCacheSize > 0
-        ? new LruTtlCache({ maxSize: settings.verifiedCacheSize, ttlMs: 24 * 60 * 60 * 1000 })
+        ? new LruTtlCache({ maxSize: settings.verifiedCacheSize, ttlMs: 24 * 60 * 60 * 1000, now: () => clock.now() })
         : undefined;
   }
 
@@ -67,7 +71,7 @@ export class TokenVerifier {
     const cacheKey = this.#verified ? hash('sha256', token, 'base64url') : '';
     const cached = this.#verified?.get(cacheKey);
     if (cached !== undefined) {
-      if (cached.payload.exp * 1000 > Date.now() && this.#keys.hasFreshKey(cached.kid)) return cached;
+      if (cached.payload.exp * 1000 > this.#clock.now() && this.#keys.hasFreshKey(cached.kid)) return cached;
       this.#verified?.delete(cacheKey);
     }
 
@@ -78,7 +82,9 @@ export class TokenVerifier {
     const { audience, clockToleranceSec } = this.#settings;
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, this.#keys.getKey, this.#joseOptions));
+      // jose reads the real clock unless told otherwise; only an injected clock pays for a Date.
+      const options = this.#clock === systemClock ? this.#joseOptions : { ...this.#joseOptions, currentDate: new Date(this.#clock.now()) };
+      ({ payload } = await jwtVerify(token, this.#keys.getKey, options));
     } catch (error) {
       throw toAuthError(error);
     }
@@ -88,7 +94,7 @@ export class TokenVerifier {
       throw new WorkOSAuthError('audience_mismatch', 'the token names an audience; set the `audience` option to accept it');
     }
     checkClaimTypes(payload);
-    const now = Date.now() / 1000;
+    const now = this.#clock.now() / 1000;
     if (typeof payload.iat === 'number' && payload.iat > now + clockToleranceSec) {
       throw new WorkOSAuthError('token_not_yet_valid', 'the token iat is in the future');
     }
@@ -97,7 +103,7 @@ export class TokenVerifier {
       kid: inspected.kid,
     };
     if (this.#verified) {
-      const lifetimeMs = verified.payload.exp * 1000 - Date.now();
+      const lifetimeMs = verified.payload.exp * 1000 - this.#clock.now();
       // A token valid only through clock tolerance is never cached: the next use re-checks it.
       if (lifetimeMs > 0) this.#verified.set(cacheKey, verified, lifetimeMs);
     }

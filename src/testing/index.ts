@@ -14,6 +14,7 @@
  */
 export { startWorkOSEmulator, WorkOSEmulator } from './emulator';
 export { EmulatorApiError } from './errors';
+export type { EmulatorSessionInfo } from './sessions';
 export type { EmulatorPermission } from './authorization';
 export type {
   AssignRoleInput,
