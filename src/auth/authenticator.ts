@@ -1,5 +1,6 @@
 import type { OrganizationMembership, User } from '@workos-inc/node';
 import type { JWTPayload } from 'jose';
+import { pickMembership } from '../shared/memberships';
 import { readStringClaim, readStringListClaim } from './claims';
 import type { WorkOSDirectory } from './directory';
 import { WorkOSAuthError } from './errors';
@@ -64,11 +65,21 @@ export class WorkOSAuthenticator {
     this.#applyTokenContext(user, payload);
     if (this.#settings.fetchMemberships) {
       const subjectId = workosUser?.id ?? payload.sub;
-      const memberships = this.#directory.peekMemberships(subjectId) ?? (await this.#directory.listMemberships(subjectId));
-      applyMemberships(user, memberships);
+      const memberships = this.#directory.peekMemberships(subjectId) ?? (await this.#loadMemberships(subjectId));
+      // A failed listing (already logged by the gateway) leaves the user without memberships:
+      // authentication stands, and RBAC/FGA decide on what they have (failing closed).
+      if (memberships !== undefined) applyMemberships(user, memberships);
     }
     setMetadataRole(user, workosUser);
     return user;
+  }
+
+  async #loadMemberships(userId: string): Promise<OrganizationMembership[] | undefined> {
+    try {
+      return await this.#directory.listMemberships(userId);
+    } catch {
+      return undefined;
+    }
   }
 
   /** A fresh copy of the mapped WorkOS user; the mapping itself is done once per fetched user. */
@@ -133,18 +144,19 @@ export class WorkOSAuthenticator {
   }
 }
 
-/** Fills `memberships`, the organization (when the token had none) and the membership id. */
+/**
+ * Fills `memberships`, and from the membership that counts (the shared rule: the active one in the
+ * token's organization, else the only active one) the organization and the membership id.
+ */
 function applyMemberships(user: WorkOSUser, memberships: OrganizationMembership[]): void {
   user.memberships = memberships;
-  const active = memberships.filter((membership) => membership.status === 'active');
-  if (user.organizationId === undefined && active[0]) {
-    user.organizationId = active[0].organizationId;
+  const current = pickMembership<OrganizationMembership>(memberships, user.organizationId);
+  if (current === undefined) return;
+  if (user.organizationId === undefined) {
+    user.organizationId = current.organizationId;
     user.organizationIdSource = 'memberships';
   }
-  if (user.organizationMembershipId === undefined && user.organizationId !== undefined) {
-    const current = active.find((membership) => membership.organizationId === user.organizationId);
-    if (current) user.organizationMembershipId = current.id;
-  }
+  user.organizationMembershipId ??= current.id;
 }
 
 /**

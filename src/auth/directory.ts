@@ -1,41 +1,27 @@
-import type { OrganizationMembership, User, WorkOS } from '@workos-inc/node';
-import { CachedLoader, type CacheSettings } from '../shared/cached-loader';
-import { classifyUpstreamError, RetryAfterGate, withDeadline, type UpstreamFailure } from '../shared/upstream';
-import { WorkOSAuthError } from './errors';
+import type { OrganizationMembership, User } from '@workos-inc/node';
+import type { WorkOSGateway } from '../shared/gateway';
+import { WORKOS_PAGE_SIZE } from '../shared/gateway';
+import { ReadThroughCache, type CacheSettings } from '../shared/read-through-cache';
+import type { Clock } from '../shared/clock';
+import { authErrorFromUpstream } from './errors';
 
 /** 1,000 memberships per user is far beyond real use; the bound keeps a bad cursor from looping. */
 const MAX_MEMBERSHIP_PAGES = 10;
 
-export interface DirectorySettings {
-  cache: CacheSettings | false;
-  requestTimeoutMs: number;
-  /** Called once per failed upstream call (not per waiting request). */
-  onUpstreamFailure?(operation: string, failure: UpstreamFailure): void;
-}
-
 /**
- * WorkOS users and memberships as the request path needs them: cached (LRU + TTL), concurrent
- * misses for one key coalesced into one call, failures never cached, every call bounded by a
- * deadline, and no calls at all while a 429's `Retry-After` is running.
+ * WorkOS users and memberships as the request path needs them: read through the shared cache
+ * (LRU + TTL, concurrent misses coalesced, failures never cached, invalidation wins over loads in
+ * flight), every call through the shared gateway.
  */
 export class WorkOSDirectory {
-  readonly #workos: WorkOS;
-  readonly #settings: DirectorySettings;
-  readonly #users: CachedLoader<string, User>;
-  readonly #memberships: CachedLoader<string, OrganizationMembership[]>;
-  readonly #gate = new RetryAfterGate();
-  #calls = 0;
+  readonly #gateway: WorkOSGateway;
+  readonly #users: ReadThroughCache<string, User>;
+  readonly #memberships: ReadThroughCache<string, OrganizationMembership[]>;
 
-  constructor(workos: WorkOS, settings: DirectorySettings) {
-    this.#workos = workos;
-    this.#settings = settings;
-    this.#users = new CachedLoader(settings.cache);
-    this.#memberships = new CachedLoader(settings.cache);
-  }
-
-  /** WorkOS API calls made so far (for tests and the benchmark). */
-  get upstreamCalls(): number {
-    return this.#calls;
+  constructor(gateway: WorkOSGateway, cache: CacheSettings | false, clock: Clock) {
+    this.#gateway = gateway;
+    this.#users = new ReadThroughCache(cache, clock);
+    this.#memberships = new ReadThroughCache(cache, clock);
   }
 
   get cachedUsers(): number {
@@ -54,56 +40,31 @@ export class WorkOSDirectory {
 
   getUser(userId: string): Promise<User> {
     return this.#users.load(userId, () =>
-      this.#call('getUser', () => this.#workos.userManagement.getUser(userId)),
-    );
-  }
-
-  /** All active memberships of a user, every page. */
-  listMemberships(userId: string): Promise<OrganizationMembership[]> {
-    return this.#memberships.load(userId, () =>
-      this.#call('listOrganizationMemberships', async () => {
-        // Manual paging: the SDK's autoPagination() stops after the first page when a limit is set.
-        const list = (after?: string) =>
-          this.#workos.userManagement.listOrganizationMemberships({ userId, limit: 100, ...(after && { after }) });
-        let page = await list();
-        const all = [...page.data];
-        for (let pages = 1; page.listMetadata?.after && pages < MAX_MEMBERSHIP_PAGES; pages += 1) {
-          page = await list(page.listMetadata.after);
-          all.push(...page.data);
-        }
-        return all;
+      this.#gateway.call('getUser', (workos) => workos.userManagement.getUser(userId)).catch((error: unknown) => {
+        throw authErrorFromUpstream(error);
       }),
     );
   }
 
-  /** Forget a user (for example after a Directory Sync update). */
-  invalidateUser(userId: string): void {
-    this.#users.delete(userId);
-    this.#memberships.delete(userId);
+  /** Every membership of a user (any status), all pages. */
+  listMemberships(userId: string): Promise<OrganizationMembership[]> {
+    return this.#memberships.load(userId, async () => {
+      try {
+        const { items } = await this.#gateway.listAll<OrganizationMembership>(
+          'listOrganizationMemberships',
+          (workos, after) => workos.userManagement.listOrganizationMemberships({ userId, limit: WORKOS_PAGE_SIZE, ...(after && { after }) }),
+          MAX_MEMBERSHIP_PAGES,
+        );
+        return items;
+      } catch (error) {
+        throw authErrorFromUpstream(error);
+      }
+    });
   }
 
-  async #call<T>(operation: string, run: () => Promise<T>): Promise<T> {
-    if (this.#gate.blocked) {
-      throw new WorkOSAuthError(
-        'upstream_rate_limited',
-        `WorkOS rate limit: not calling ${operation} for another ${this.#gate.blockedForMs} ms`,
-      );
-    }
-    this.#calls += 1;
-    try {
-      return await withDeadline(run(), this.#settings.requestTimeoutMs);
-    } catch (error) {
-      const failure = classifyUpstreamError(error);
-      if (failure.kind === 'not_found') {
-        throw new WorkOSAuthError('user_not_found', `WorkOS ${operation}: not found`, { cause: error });
-      }
-      if (failure.kind === 'rate_limited') this.#gate.block(failure.retryAfterSec);
-      this.#settings.onUpstreamFailure?.(operation, failure);
-      throw new WorkOSAuthError(
-        failure.kind === 'rate_limited' ? 'upstream_rate_limited' : 'upstream_unavailable',
-        `WorkOS ${operation} failed (${failure.kind}${failure.status ? ` ${failure.status}` : ''})`,
-        { cause: error },
-      );
-    }
+  /** Forget a user, including lookups still in flight (for example after a Directory Sync event). */
+  invalidateUser(userId: string): void {
+    this.#users.invalidate(userId);
+    this.#memberships.invalidate(userId);
   }
 }

@@ -1,3 +1,5 @@
+import { WorkOSMastraError, WorkOSUpstreamError } from '../shared/errors';
+
 /**
  * Why a request was not authenticated. Stable strings: logs, metrics and tests key on them.
  */
@@ -40,14 +42,23 @@ export type AuthFailureCode =
   | 'hook_failed';
 
 /** An authentication failure with a stable `code`; never carries the token itself. */
-export class WorkOSAuthError extends Error {
-  readonly code: AuthFailureCode;
+export class WorkOSAuthError extends WorkOSMastraError {
+  declare readonly code: AuthFailureCode;
 
   constructor(code: AuthFailureCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(code, message, options);
     this.name = 'WorkOSAuthError';
-    this.code = code;
   }
+}
+
+/** A gateway failure as an authentication failure: 404 → `user_not_found`, 429 → rate limited. */
+export function authErrorFromUpstream(error: unknown): WorkOSAuthError {
+  if (error instanceof WorkOSAuthError) return error;
+  if (error instanceof WorkOSUpstreamError) {
+    const code = error.kind === 'not_found' ? 'user_not_found' : error.kind === 'rate_limited' ? 'upstream_rate_limited' : 'upstream_unavailable';
+    return new WorkOSAuthError(code, error.message, { cause: error });
+  }
+  return new WorkOSAuthError('upstream_unavailable', 'WorkOS answered unexpectedly', { cause: error });
 }
 
 export function isWorkOSAuthError(error: unknown): error is WorkOSAuthError {

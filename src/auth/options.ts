@@ -1,11 +1,11 @@
 import type { IMastraLogger } from '@mastra/core/logger';
 import type { MastraAuthProviderOptions } from '@mastra/core/server';
 import type { JWTPayload } from 'jose';
-import type { CacheSettings } from '../shared/cached-loader';
-import { WorkOSConfigError } from '../shared/config-error';
-import type { WorkOSConnectionOptions } from '../shared/workos-connection';
-import type { WorkOSJwtClaimsConfig } from './claims';
 import type { Clock } from '../shared/clock';
+import { nonEmptyString, OptionValidator } from '../shared/options';
+import type { CacheSettings } from '../shared/read-through-cache';
+import { resolveWorkOSConnection, type ResolvedWorkOSConnection, type WorkOSConnectionOptions } from '../shared/workos-connection';
+import type { WorkOSJwtClaimsConfig } from './claims';
 import type { WorkOSSessionConfig, WorkOSSSOConfig } from '../session/options';
 import type { KeySetSettings } from './key-set';
 import type { WorkOSUser } from './user';
@@ -27,7 +27,10 @@ export interface MastraAuthWorkosOptions extends WorkOSConnectionOptions, Mastra
   ) => Partial<WorkOSUser> | null | undefined | Promise<Partial<WorkOSUser> | null | undefined>;
   /** Accepted `iss` values (exact match). Default: the API base URL and `<base>/user_management/<clientId>`. */
   issuer?: string | string[];
-  /** Required `aud` value(s). Default: not checked (WorkOS user-management tokens carry none). */
+  /**
+   * Accepted `aud` value(s). Default: a token without `aud` (WorkOS user-management tokens carry
+   * none) or whose `aud` is our client id is accepted; any other `aud` is refused (RFC 8725 §3.9).
+   */
   audience?: string | string[];
   /** Allowed clock skew for `exp`, `nbf`, `iat`, in seconds. Default 5. */
   clockTolerance?: number;
@@ -60,12 +63,15 @@ export interface MastraAuthWorkosOptions extends WorkOSConnectionOptions, Mastra
 /** Every option with its default applied: the one place defaults live. */
 export interface ResolvedAuthSettings {
   name: string;
+  /** Credentials, endpoint and client. */
+  connection: ResolvedWorkOSConnection;
+  clock: Clock;
   redirectUri: string | undefined;
   fetchMemberships: boolean;
   trustJwtClaims: boolean;
   jwtClaims: Required<Omit<WorkOSJwtClaimsConfig, 'workosId' | 'organizationMembershipId'>> &
     Pick<WorkOSJwtClaimsConfig, 'workosId' | 'organizationMembershipId'>;
-  issuers: string[] | undefined;
+  issuers: string[];
   audience: string[] | undefined;
   clockToleranceSec: number;
   maxTokenAgeSec: number | undefined;
@@ -73,91 +79,70 @@ export interface ResolvedAuthSettings {
   maxTokenLength: number;
   jwks: KeySetSettings;
   cache: CacheSettings | false;
-  /** Whether verified tokens are cached (by SHA-256) so a repeated token skips the signature check. */
-  cacheTokens: boolean;
+  /** Size of the cache of verified tokens (by SHA-256) that lets a repeated token skip the checks; 0: off. */
+  verifiedTokenCacheSize: number;
   requestTimeoutMs: number;
 }
-
-/** WorkOS access tokens live 300 s; caching a user longer would outlive every token that named it. */
-export const MAX_CACHE_TTL_MS = 300_000;
 
 const ASYMMETRIC_ALGORITHMS = new Set([
   'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519',
 ]);
 
-function positiveNumber(option: string, value: number | undefined, fallback: number, allowZero = false): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
-    throw new WorkOSConfigError(option, `MastraAuthWorkos: \`${option}\` must be a ${allowZero ? 'non-negative' : 'positive'} number, got ${String(value)}.`);
-  }
-  return value;
-}
+const COMPONENT = 'MastraAuthWorkos';
 
-function stringList(option: string, value: string | string[] | undefined): string[] | undefined {
-  if (value === undefined) return undefined;
-  const list = Array.isArray(value) ? value : [value];
-  if (list.length === 0 || list.some((item) => typeof item !== 'string' || item.trim() === '')) {
-    throw new WorkOSConfigError(option, `MastraAuthWorkos: \`${option}\` must be a non-empty string or a list of them.`);
-  }
-  return list;
-}
+/** Default user/membership cache: WorkOS answers are kept a minute. */
+export const DEFAULT_AUTH_CACHE: CacheSettings = { maxSize: 10_000, ttlMs: 60_000 };
 
+/** Validates every option, reads the environment, and applies every default: the one place they live. */
 export function resolveAuthSettings(options: MastraAuthWorkosOptions, env: Record<string, string | undefined>): ResolvedAuthSettings {
+  const check: OptionValidator = new OptionValidator(COMPONENT);
   const algorithms = options.algorithms ?? ['RS256'];
-  if (algorithms.length === 0 || algorithms.some((alg) => !ASYMMETRIC_ALGORITHMS.has(alg))) {
-    throw new WorkOSConfigError(
+  if (!Array.isArray(algorithms) || algorithms.length === 0 || algorithms.some((alg) => !ASYMMETRIC_ALGORITHMS.has(alg))) {
+    check.fail(
       'algorithms',
-      `MastraAuthWorkos: \`algorithms\` may only list asymmetric JWS algorithms (${[...ASYMMETRIC_ALGORITHMS].join(', ')}); ` +
+      `\`algorithms\` may only list asymmetric JWS algorithms (${[...ASYMMETRIC_ALGORITHMS].join(', ')}); ` +
         `'none' and HMAC algorithms are refused because WorkOS signs with published public keys.`,
     );
   }
-
-  let cache: CacheSettings | false = false;
-  if (options.cache !== false) {
-    const maxSize = positiveNumber('cache.maxSize', options.cache?.maxSize, 10_000);
-    const ttlMs = positiveNumber('cache.ttlMs', options.cache?.ttlMs, 60_000);
-    if (!Number.isInteger(maxSize)) {
-      throw new WorkOSConfigError('cache.maxSize', 'MastraAuthWorkos: `cache.maxSize` must be a whole number.');
-    }
-    if (ttlMs > MAX_CACHE_TTL_MS) {
-      throw new WorkOSConfigError(
-        'cache.ttlMs',
-        `MastraAuthWorkos: \`cache.ttlMs\` may be at most ${MAX_CACHE_TTL_MS} (the WorkOS access-token lifetime), got ${ttlMs}.`,
-      );
-    }
-    cache = { maxSize, ttlMs };
-  }
-
-  const maxTokenLength = positiveNumber('maxTokenLength', options.maxTokenLength, 8192);
+  const cache = check.cache('cache', options.cache, DEFAULT_AUTH_CACHE, ['tokens']);
+  const requestTimeoutMs = check.requestTimeout(options.requestTimeoutMs);
+  const connection = resolveWorkOSConnection(options, { env, requestTimeoutMs, component: COMPONENT });
+  const claims = options.jwtClaims ?? {};
   return {
     name: options.name ?? 'workos',
-    redirectUri: options.redirectUri ?? (env.WORKOS_REDIRECT_URI || undefined),
-    fetchMemberships: options.fetchMemberships ?? false,
-    trustJwtClaims: options.trustJwtClaims ?? false,
+    connection,
+    clock: check.clock(options.clock),
+    redirectUri: check.optionalString('redirectUri', options.redirectUri) ?? nonEmptyString(env.WORKOS_REDIRECT_URI),
+    fetchMemberships: check.boolean('fetchMemberships', options.fetchMemberships, false),
+    trustJwtClaims: check.boolean('trustJwtClaims', options.trustJwtClaims, false),
     jwtClaims: {
-      userId: options.jwtClaims?.userId ?? 'sub',
-      email: options.jwtClaims?.email ?? 'email',
-      name: options.jwtClaims?.name ?? 'name',
-      organizationId: options.jwtClaims?.organizationId ?? 'org_id',
-      ...(options.jwtClaims?.workosId !== undefined && { workosId: options.jwtClaims.workosId }),
-      ...(options.jwtClaims?.organizationMembershipId !== undefined && {
-        organizationMembershipId: options.jwtClaims.organizationMembershipId,
-      }),
+      userId: claims.userId ?? 'sub',
+      email: claims.email ?? 'email',
+      name: claims.name ?? 'name',
+      organizationId: claims.organizationId ?? 'org_id',
+      ...(claims.workosId !== undefined && { workosId: claims.workosId }),
+      ...(claims.organizationMembershipId !== undefined && { organizationMembershipId: claims.organizationMembershipId }),
     },
-    issuers: stringList('issuer', options.issuer),
-    audience: stringList('audience', options.audience),
-    clockToleranceSec: positiveNumber('clockTolerance', options.clockTolerance, 5, true),
-    maxTokenAgeSec: options.maxTokenAge === undefined ? undefined : positiveNumber('maxTokenAge', options.maxTokenAge, 0),
+    // Both issuer forms WorkOS uses for this host, unless the option replaces them.
+    issuers: check.optionalStringList('issuer', options.issuer) ?? [
+      connection.baseUrl,
+      `${connection.baseUrl}/user_management/${connection.clientId}`,
+    ],
+    audience: check.optionalStringList('audience', options.audience),
+    clockToleranceSec: check.number('clockTolerance', options.clockTolerance, 5, { allowZero: true }),
+    maxTokenAgeSec: check.optionalNumber('maxTokenAge', options.maxTokenAge),
     algorithms,
-    maxTokenLength,
+    maxTokenLength: check.number('maxTokenLength', options.maxTokenLength, 8192, { integer: true }),
     jwks: {
-      cacheMaxAgeMs: positiveNumber('jwks.cacheMaxAgeMs', options.jwks?.cacheMaxAgeMs, 10 * 60_000),
-      cooldownMs: positiveNumber('jwks.cooldownMs', options.jwks?.cooldownMs, 30_000, true),
-      timeoutMs: positiveNumber('jwks.timeoutMs', options.jwks?.timeoutMs, 5_000),
-      staleIfErrorMs: positiveNumber('jwks.staleIfErrorMs', options.jwks?.staleIfErrorMs, 60 * 60_000, true),
+      cacheMaxAgeMs: check.number('jwks.cacheMaxAgeMs', options.jwks?.cacheMaxAgeMs, 10 * 60_000),
+      cooldownMs: check.number('jwks.cooldownMs', options.jwks?.cooldownMs, 30_000, { allowZero: true }),
+      timeoutMs: check.number('jwks.timeoutMs', options.jwks?.timeoutMs, 5_000),
+      staleIfErrorMs: check.number('jwks.staleIfErrorMs', options.jwks?.staleIfErrorMs, 60 * 60_000, { allowZero: true }),
     },
     cache,
-    cacheTokens: cache !== false && options.cache !== false && options.cache?.tokens !== false,
-    requestTimeoutMs: positiveNumber('requestTimeoutMs', options.requestTimeoutMs, 5_000),
+    // The verified-token cache shares the user cache's bound; off with the caches or `tokens: false`.
+    verifiedTokenCacheSize:
+      cache === false || (options.cache !== undefined && options.cache !== false && options.cache.tokens === false) ? 0 : cache.maxSize,
+    requestTimeoutMs,
   };
 }

@@ -1,12 +1,10 @@
 import { MastraAuthProvider } from '@mastra/core/server';
 import type { AuthInitContext, ISessionProvider, ISSOProvider, IUserProvider } from '@mastra/core/server';
 import type { WorkOS } from '@workos-inc/node';
-import { systemClock } from '../shared/clock';
-import { withDeadline } from '../shared/upstream';
+import { OncePerWindowLogger, type LogLevel } from '../shared/log-once';
+import { WorkOSGateway } from '../shared/gateway';
 import { BrowserSignIn } from '../session/browser-sign-in';
 import type { SessionRecord } from '../session/session-core';
-import { OncePerWindowLogger, type LogLevel } from './log-once';
-import { resolveWorkOSConnection } from '../shared/workos-connection';
 import { WorkOSAuthenticator } from './authenticator';
 import { WorkOSDirectory } from './directory';
 import { WorkOSAuthError, type AuthFailureCode } from './errors';
@@ -59,73 +57,56 @@ export class MastraAuthWorkos
   readonly #verifier: TokenVerifier;
   readonly #authenticator: WorkOSAuthenticator;
   readonly #log: OncePerWindowLogger;
+  readonly #gateway: WorkOSGateway;
   readonly #browser: BrowserSignIn<WorkOSUser>;
   readonly #ssoConfig: MastraAuthWorkosOptions['sso'];
 
   constructor(options: MastraAuthWorkosOptions = {}) {
-    const env = process.env;
-    const settings = resolveAuthSettings(options, env);
+    const settings = resolveAuthSettings(options, process.env);
     super({ name: settings.name });
     if (options.logger) this.__setLogger(options.logger);
-    this.#log = new OncePerWindowLogger(() => this.logger);
-
-    const connection = resolveWorkOSConnection(options, {
-      env,
-      requestTimeoutMs: settings.requestTimeoutMs,
-      component: 'MastraAuthWorkos',
-    });
+    const { connection, clock } = settings;
+    this.#settings = settings;
     this.#workos = connection.workos;
     this.#clientId = connection.clientId;
-    this.#settings = {
-      ...settings,
-      issuers: settings.issuers ?? [connection.baseUrl, `${connection.baseUrl}/user_management/${connection.clientId}`],
-    };
-
-    this.#keySet = new WorkOSKeySet(new URL(this.#workos.userManagement.getJwksUrl(this.#clientId)), this.#settings.jwks, {
+    this.#log = new OncePerWindowLogger(() => this.logger, { clock });
+    this.#gateway = new WorkOSGateway(this.#workos, { component: 'MastraAuthWorkos', requestTimeoutMs: settings.requestTimeoutMs, clock, log: this.#log });
+    this.#keySet = new WorkOSKeySet(new URL(this.#workos.userManagement.getJwksUrl(this.#clientId)), settings.jwks, clock, {
       onFetchFailure: (reason, usingStale) =>
         this.#log.log('warn', 'jwks_fetch_failed', 'WorkOS key set fetch failed', { cause: reason, usingStaleKeys: usingStale }),
     });
     this.#verifier = new TokenVerifier(
       {
-        algorithms: this.#settings.algorithms,
-        issuers: this.#settings.issuers ?? [],
-        audience: this.#settings.audience,
-        clockToleranceSec: this.#settings.clockToleranceSec,
-        maxTokenAgeSec: this.#settings.maxTokenAgeSec,
-        maxTokenLength: this.#settings.maxTokenLength,
-        verifiedCacheSize: this.#settings.cache === false || !this.#settings.cacheTokens ? 0 : this.#settings.cache.maxSize,
+        algorithms: settings.algorithms,
+        issuers: settings.issuers,
+        audience: settings.audience,
+        clientId: this.#clientId,
+        clockToleranceSec: settings.clockToleranceSec,
+        maxTokenAgeSec: settings.maxTokenAgeSec,
+        maxTokenLength: settings.maxTokenLength,
+        verifiedCacheSize: settings.verifiedTokenCacheSize,
       },
       this.#keySet,
-      options.clock ?? systemClock,
+      clock,
     );
-    this.#directory = new WorkOSDirectory(this.#workos, {
-      cache: this.#settings.cache,
-      requestTimeoutMs: this.#settings.requestTimeoutMs,
-      onUpstreamFailure: (operation, failure) =>
-        this.#log.log('warn', `upstream_${failure.kind}`, `WorkOS ${operation} failed`, {
-          kind: failure.kind,
-          ...(failure.status !== undefined && { status: failure.status }),
-          ...(failure.requestId !== undefined && { requestId: failure.requestId }),
-          ...(failure.retryAfterSec !== undefined && { retryAfterSec: failure.retryAfterSec }),
-        }),
-    });
-    this.#authenticator = new WorkOSAuthenticator(this.#settings, this.#verifier, this.#directory, options.mapJwtPayloadToUser);
+    this.#directory = new WorkOSDirectory(this.#gateway, settings.cache, clock);
+    this.#authenticator = new WorkOSAuthenticator(settings, this.#verifier, this.#directory, options.mapJwtPayloadToUser);
     // ---- browser sign-in: src/session/ does the work ----
     this.#ssoConfig = options.sso;
     this.#browser = new BrowserSignIn<WorkOSUser>({
       workos: this.#workos,
       clientId: this.#clientId,
-      redirectUri: this.#settings.redirectUri,
+      redirectUri: settings.redirectUri,
       sso: options.sso,
       session: options.session,
-      env,
-      clock: options.clock ?? systemClock,
+      env: process.env,
+      clock,
       verify: (accessToken) => this.#verifier.verify(accessToken),
       isExpired: (error) => error instanceof WorkOSAuthError && error.code === 'token_expired',
       toUser: (workosUser, payload) => this.#authenticator.authenticateSession(payload, workosUser),
-      call: (_operation, run) => withDeadline(run(this.#workos), this.#settings.requestTimeoutMs),
+      call: (operation, run) => this.#gateway.call(operation, run),
       log: (level, reason, message, context) => this.#log.log(level, reason, message, context),
-      ...(this.#settings.cache === false && { cacheSize: 0 }),
+      ...(settings.cache === false && { cacheSize: 0 }),
     });
     this.registerOptions(options);
   }
@@ -301,7 +282,7 @@ export class MastraAuthWorkos
 
   getStats(): MastraAuthWorkosStats {
     return {
-      workosApiCalls: this.#directory.upstreamCalls,
+      workosApiCalls: this.#gateway.calls,
       jwksFetches: this.#keySet.fetchCount,
       sessionRefreshGrants: this.#browser.refreshGrants,
       cachedUsers: this.#directory.cachedUsers,
@@ -312,7 +293,7 @@ export class MastraAuthWorkos
   #reportFailure(error: unknown): void {
     if (error instanceof WorkOSAuthError) {
       if (error.code === 'token_missing') return; // every anonymous request: not news
-      // Upstream failures were logged where they happened, with status and request id.
+      // Upstream failures were logged by the gateway, with status and request id.
       if (error.code === 'upstream_unavailable' || error.code === 'upstream_rate_limited') return;
       const level = LOG_LEVELS[error.code] ?? 'debug';
       this.#log.log(level, error.code, `WorkOS authentication rejected: ${error.message}`, { code: error.code });

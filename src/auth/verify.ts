@@ -11,12 +11,16 @@ import { checkClaimTypes, HeaderMemo, inspectTokenHeader, inspectTokenPayload, t
 export interface VerifiedToken {
   payload: JWTPayload & { sub: string; exp: number };
   kid: string;
+  /** Until when (epoch ms) a repeated use may skip the checks: `exp`, or `iat + maxTokenAge` if sooner. */
+  validUntilMs: number;
 }
 
 export interface TokenVerifierSettings {
   algorithms: string[];
   issuers: string[];
   audience: string[] | undefined;
+  /** Our client id: without `audience`, the only `aud` accepted (RFC 7519 §4.1.3). */
+  clientId: string;
   clockToleranceSec: number;
   /** Seconds since `iat` after which a token is refused; `undefined`: no limit but `exp`. */
   maxTokenAgeSec?: number | undefined;
@@ -43,7 +47,7 @@ export class TokenVerifier {
   readonly #joseOptions: JWTVerifyOptions;
   readonly #clock: Clock;
 
-  constructor(settings: TokenVerifierSettings, keys: WorkOSKeySet, clock: Clock = systemClock) {
+  constructor(settings: TokenVerifierSettings, keys: WorkOSKeySet, clock: Clock) {
     this.#settings = settings;
     this.#keys = keys;
     this.#clock = clock;
@@ -71,7 +75,7 @@ export class TokenVerifier {
     const cacheKey = this.#verified ? hash('sha256', token, 'base64url') : '';
     const cached = this.#verified?.get(cacheKey);
     if (cached !== undefined) {
-      if (cached.payload.exp * 1000 > this.#clock.now() && this.#keys.hasFreshKey(cached.kid)) return cached;
+      if (cached.validUntilMs > this.#clock.now() && this.#keys.hasFreshKey(cached.kid)) return cached;
       this.#verified?.delete(cacheKey);
     }
 
@@ -89,30 +93,35 @@ export class TokenVerifier {
       throw toAuthError(error);
     }
     // RFC 8725 §3.9: a token minted for another audience (WorkOS MCP / OAuth-app tokens carry
-    // one) must not be replayed here just because no audience was configured.
-    if (audience === undefined && payload.aud !== undefined) {
-      throw new WorkOSAuthError('audience_mismatch', 'the token names an audience; set the `audience` option to accept it');
+    // one) must not be replayed here just because no audience was configured. Our own client id
+    // is the one audience that names us.
+    if (audience === undefined && payload.aud !== undefined && !namesAudience(payload.aud, this.#settings.clientId)) {
+      throw new WorkOSAuthError('audience_mismatch', 'the token names another audience; set the `audience` option to accept it');
     }
     checkClaimTypes(payload);
     const now = this.#clock.now() / 1000;
     if (typeof payload.iat === 'number' && payload.iat > now + clockToleranceSec) {
       throw new WorkOSAuthError('token_not_yet_valid', 'the token iat is in the future');
     }
-    const verified: VerifiedToken = {
-      payload: payload as VerifiedToken['payload'],
-      kid: inspected.kid,
-    };
+    const verified = payload as VerifiedToken['payload'];
+    const { maxTokenAgeSec } = this.#settings;
+    const ageLimitSec = maxTokenAgeSec !== undefined && typeof verified.iat === 'number' ? verified.iat + maxTokenAgeSec : Infinity;
+    const result: VerifiedToken = { payload: verified, kid: inspected.kid, validUntilMs: Math.min(verified.exp, ageLimitSec) * 1000 };
     if (this.#verified) {
-      const lifetimeMs = verified.payload.exp * 1000 - this.#clock.now();
+      const lifetimeMs = result.validUntilMs - this.#clock.now();
       // A token valid only through clock tolerance is never cached: the next use re-checks it.
-      if (lifetimeMs > 0) this.#verified.set(cacheKey, verified, lifetimeMs);
+      if (lifetimeMs > 0) this.#verified.set(cacheKey, result, lifetimeMs);
     }
-    return verified;
+    return result;
   }
 
   get cachedTokens(): number {
     return this.#verified?.size ?? 0;
   }
+}
+
+function namesAudience(aud: unknown, clientId: string): boolean {
+  return aud === clientId || (Array.isArray(aud) && aud.length > 0 && aud.every((item) => typeof item === 'string') && aud.includes(clientId));
 }
 
 const CLAIM_CODES: Record<string, AuthFailureCode> = {

@@ -1,9 +1,11 @@
 import type { FGACheckParams } from '@mastra/core/auth/ee';
+import { isNonEmptyString } from '../shared/options';
 import type { OrganizationMembership } from '@workos-inc/node';
-import type { OncePerWindowLogger } from '../auth/log-once';
+import type { OncePerWindowLogger } from '../shared/log-once';
 import type { WorkOSUser } from '../auth/user';
-import { CachedLoader } from '../shared/cached-loader';
-import { AuthorizationApiError, PAGE_SIZE, type AuthorizationApi } from './authorization-api';
+import { ReadThroughCache } from '../shared/read-through-cache';
+import { isUpstreamError } from '../shared/errors';
+import { WORKOS_PAGE_SIZE as PAGE_SIZE, type WorkOSGateway } from '../shared/gateway';
 import { mapBounded } from './bounded';
 import { resolveMembership, type ResolvedMembership } from './membership';
 import type { ResolvedFGASettings, WorkOSFGAResourceMapping } from './options';
@@ -55,10 +57,6 @@ const ALLOW_GRANTED: FGADecision = { allowed: true, reason: 'permission_granted'
 const ALLOW_PUBLIC: FGADecision = { allowed: true, reason: 'public_by_default' };
 const ALLOW_COVERED: FGADecision = { allowed: true, reason: 'covered_by_agent_check' };
 
-function isNonEmptyString(value: unknown): value is string {
-  return typeof value === 'string' && value !== '';
-}
-
 /** The permissions of a check as a non-empty list, or `undefined` when malformed. */
 function permissionList(permission: unknown): string[] | undefined {
   const list = Array.isArray(permission) ? permission : [permission];
@@ -70,7 +68,7 @@ function targetKey(target: ResourceTarget): string {
 }
 
 export interface CheckerDeps {
-  api: AuthorizationApi;
+  api: WorkOSGateway;
   settings: ResolvedFGASettings;
   log: OncePerWindowLogger;
 }
@@ -81,11 +79,11 @@ export interface CheckerDeps {
  * `filterAccessible`), coalesced while in flight, and cached across requests only when enabled.
  */
 export class FGAChecker {
-  readonly #api: AuthorizationApi;
+  readonly #api: WorkOSGateway;
   readonly #settings: ResolvedFGASettings;
   readonly #log: OncePerWindowLogger;
-  readonly #checks: CachedLoader<string, SlugOutcome>;
-  readonly #memberships: CachedLoader<string, boolean>;
+  readonly #checks: ReadThroughCache<string, SlugOutcome>;
+  readonly #memberships: ReadThroughCache<string, boolean>;
   /** Per-request memo, keyed by Mastra's request context object (dropped with the request). */
   readonly #requestScopes = new WeakMap<object, ScopeMemo>();
 
@@ -93,8 +91,8 @@ export class FGAChecker {
     this.#api = deps.api;
     this.#settings = deps.settings;
     this.#log = deps.log;
-    this.#checks = new CachedLoader(deps.settings.cache);
-    this.#memberships = new CachedLoader(deps.settings.cache);
+    this.#checks = new ReadThroughCache(deps.settings.cache, deps.settings.clock);
+    this.#memberships = new ReadThroughCache(deps.settings.cache, deps.settings.clock);
   }
 
   /** Forget cached results (after a role or resource change). */
@@ -265,7 +263,7 @@ export class FGAChecker {
           );
           return result?.authorized === true ? 'authorized' : 'unauthorized';
         } catch (error) {
-          if (error instanceof AuthorizationApiError && error.notFound) return 'not_found';
+          if (isUpstreamError(error) && error.kind === 'not_found') return 'not_found';
           throw error;
         }
       }),
@@ -281,7 +279,7 @@ export class FGAChecker {
         try {
           found = await this.#api.call('getOrganizationMembership', (workos) => workos.userManagement.getOrganizationMembership(id));
         } catch (error) {
-          if (error instanceof AuthorizationApiError && error.notFound) return false;
+          if (isUpstreamError(error) && error.kind === 'not_found') return false;
           throw error;
         }
         const organizationId = this.#settings.organizationId ?? membership.organizationId;
@@ -330,7 +328,7 @@ export class FGAChecker {
         }
       }
     } catch (error) {
-      if (error instanceof AuthorizationApiError && error.notFound) {
+      if (isUpstreamError(error) && error.kind === 'not_found') {
         this.#log.log('debug', 'parent_not_registered', 'WorkOS FGA: parent resource not registered; checking items one by one', {
           resourceType: parent.resourceTypeSlug,
         });

@@ -1,3 +1,5 @@
+import { WorkOSMastraError, type WorkOSUpstreamError } from '../shared/errors';
+
 /**
  * Typed FGA errors. Each has a stable `code` (for logs, metrics and tests) and the HTTP `status`
  * Mastra's server answers with when the error escapes a handler. Messages never carry user ids,
@@ -13,14 +15,13 @@ export type WorkOSFGAErrorCode =
   /** WorkOS refused or failed a manager call (other than 404). */
   | 'fga_upstream_error';
 
-export class WorkOSFGAError extends Error {
-  readonly code: WorkOSFGAErrorCode;
+export class WorkOSFGAError extends WorkOSMastraError {
+  declare readonly code: WorkOSFGAErrorCode;
   readonly status: number;
 
   constructor(code: WorkOSFGAErrorCode, status: number, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(code, message, options);
     this.name = 'WorkOSFGAError';
-    this.code = code;
     this.status = status;
   }
 }
@@ -90,24 +91,20 @@ export class WorkOSFGAUpstreamError extends WorkOSFGAError {
   readonly upstreamStatus: number | undefined;
   readonly requestId: string | undefined;
 
-  constructor(
-    operation: string,
-    details: { upstreamStatus?: number; requestId?: string; kind: string; upstreamMessage?: string },
-    options?: { cause?: unknown },
-  ) {
-    const upstreamStatus = details.upstreamStatus;
+  constructor(operation: string, upstream: WorkOSUpstreamError) {
+    const upstreamStatus = upstream.status;
     const clientFault = upstreamStatus !== undefined && [400, 404, 409, 422].includes(upstreamStatus);
     // WorkOS's own explanation helps with a rejected request; it never echoes credentials.
-    const explanation = clientFault && details.upstreamMessage ? `: ${details.upstreamMessage}` : '.';
+    const explanation = clientFault && upstream.upstreamMessage ? `: ${upstream.upstreamMessage}` : '.';
     super(
       'fga_upstream_error',
       clientFault ? upstreamStatus : 503,
-      `WorkOS ${operation} failed (${details.kind}${upstreamStatus !== undefined ? ` ${upstreamStatus}` : ''})${explanation}`,
-      options,
+      `WorkOS ${operation} failed (${upstream.kind}${upstreamStatus !== undefined ? ` ${upstreamStatus}` : ''})${explanation}`,
+      { cause: upstream.cause },
     );
     this.name = 'WorkOSFGAUpstreamError';
     this.operation = operation;
     this.upstreamStatus = upstreamStatus;
-    this.requestId = details.requestId;
+    this.requestId = upstream.requestId;
   }
 }

@@ -9,7 +9,9 @@ import type {
   FGAUpdateResourceParams,
 } from '@mastra/core/auth/ee';
 import type { AuthorizationResource, RoleAssignment } from '@workos-inc/node';
-import { AuthorizationApiError, PAGE_SIZE, type AuthorizationApi, type ListPage } from './authorization-api';
+import { isUpstreamError } from '../shared/errors';
+import { isNonEmptyString } from '../shared/options';
+import { WORKOS_PAGE_SIZE as PAGE_SIZE, type ListPage, type WorkOSGateway } from '../shared/gateway';
 import {
   WorkOSFGARequestError,
   WorkOSFGAResourceNotFoundError,
@@ -41,10 +43,6 @@ export function toFGARoleAssignment(assignment: RoleAssignment): FGARoleAssignme
       resourceTypeSlug: assignment.resource.resourceTypeSlug,
     },
   };
-}
-
-function isNonEmptyString(value: unknown): value is string {
-  return typeof value === 'string' && value !== '';
 }
 
 function requireString(method: string, field: string, value: unknown): string {
@@ -91,7 +89,7 @@ function resourceRef(
 }
 
 export interface ManagerDeps {
-  api: AuthorizationApi;
+  api: WorkOSGateway;
   organizationId: string | undefined;
   /** Called after any change to resources or role assignments (cached decisions are then stale). */
   onChange(): void;
@@ -104,7 +102,7 @@ export interface ManagerDeps {
  * {@link WorkOSFGAResourceNotFoundError}; other WorkOS failures {@link WorkOSFGAUpstreamError}.
  */
 export class FGAResourceManager {
-  readonly #api: AuthorizationApi;
+  readonly #api: WorkOSGateway;
   readonly #deps: ManagerDeps;
 
   constructor(deps: ManagerDeps) {
@@ -234,7 +232,7 @@ export class FGAResourceManager {
     operation: string,
     limit: number | undefined,
     after: string | undefined,
-    fetchPage: (workos: AuthorizationApi['workos'], after: string | undefined, pageSize: number) => Promise<ListPage<T>>,
+    fetchPage: (workos: WorkOSGateway['workos'], after: string | undefined, pageSize: number) => Promise<ListPage<T>>,
   ): Promise<T[]> {
     try {
       if (limit !== undefined) {
@@ -249,7 +247,7 @@ export class FGAResourceManager {
     }
   }
 
-  async #run<T>(operation: string, resource: MissingResource | undefined, run: (workos: AuthorizationApi['workos']) => Promise<T>): Promise<T> {
+  async #run<T>(operation: string, resource: MissingResource | undefined, run: (workos: WorkOSGateway['workos']) => Promise<T>): Promise<T> {
     try {
       return await this.#api.call(operation, run);
     } catch (error) {
@@ -258,18 +256,9 @@ export class FGAResourceManager {
   }
 
   #translate(error: unknown, operation: string, resource: MissingResource | undefined): Error {
-    if (!(error instanceof AuthorizationApiError)) return error instanceof Error ? error : new Error(String(error));
-    if (error.notFound && resource) return new WorkOSFGAResourceNotFoundError(resource, { cause: error.cause });
-    return new WorkOSFGAUpstreamError(
-      operation,
-      {
-        kind: error.failure.kind,
-        ...(error.failure.status !== undefined && { upstreamStatus: error.failure.status }),
-        ...(error.failure.requestId !== undefined && { requestId: error.failure.requestId }),
-        ...(error.upstreamMessage !== undefined && { upstreamMessage: error.upstreamMessage }),
-      },
-      { cause: error.cause },
-    );
+    if (!isUpstreamError(error)) return error instanceof Error ? error : new Error(String(error));
+    if (error.kind === 'not_found' && resource) return new WorkOSFGAResourceNotFoundError(resource, { cause: error.cause });
+    return new WorkOSFGAUpstreamError(operation, error);
   }
 }
 

@@ -1,4 +1,6 @@
 import type { WorkOSUser } from '../auth/user';
+import { pickMembership } from '../shared/memberships';
+import { nonEmptyString } from '../shared/options';
 
 /** The organization membership an FGA check is made for. */
 export interface ResolvedMembership {
@@ -7,15 +9,13 @@ export interface ResolvedMembership {
   organizationId: string | undefined;
 }
 
-function nonEmptyString(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
 
 /**
  * Picks the membership to check: the user's own `organizationMembershipId` when it belongs to the
  * organization in use, else the active membership in that organization from `user.memberships`
  * (the configured `organizationId`, else the user's). Without any organization, a user with exactly
- * one active membership uses it. Anything else is unresolvable: the caller must deny.
+ * one active membership uses it (the shared membership rule). Anything else is unresolvable: the
+ * caller must deny.
  */
 export function resolveMembership(user: WorkOSUser | null | undefined, configuredOrganizationId: string | undefined): ResolvedMembership | undefined {
   if (typeof user !== 'object' || user === null) return undefined;
@@ -23,9 +23,6 @@ export function resolveMembership(user: WorkOSUser | null | undefined, configure
   const ownMembershipId = nonEmptyString(user.organizationMembershipId);
   const organizationId = configuredOrganizationId ?? userOrganizationId;
   const memberships = Array.isArray(user.memberships) ? user.memberships : [];
-  const active = memberships.filter(
-    (membership) => typeof membership === 'object' && membership !== null && membership.status === 'active' && nonEmptyString(membership.id),
-  );
 
   if (ownMembershipId) {
     const listed = memberships.find((membership) => membership?.id === ownMembershipId);
@@ -38,10 +35,8 @@ export function resolveMembership(user: WorkOSUser | null | undefined, configure
     }
   }
 
-  if (organizationId !== undefined) {
-    const match = active.find((membership) => membership.organizationId === organizationId);
-    return match ? { organizationMembershipId: match.id, organizationId } : undefined;
-  }
-  const only = active.length === 1 ? active[0] : undefined;
-  return only ? { organizationMembershipId: only.id, organizationId: nonEmptyString(only.organizationId) } : undefined;
+  // Otherwise the shared rule: the active membership in the organization in use, else the only one.
+  const match = pickMembership<{ id?: unknown; organizationId?: unknown }>(memberships, organizationId);
+  const matchId = nonEmptyString(match?.id);
+  return matchId ? { organizationMembershipId: matchId, organizationId: organizationId ?? nonEmptyString(match?.organizationId) } : undefined;
 }

@@ -1,8 +1,9 @@
 import type { FGARouteResolver, MastraFGAPermissionInput } from '@mastra/core/auth/ee';
 import type { IMastraLogger } from '@mastra/core/logger';
-import type { CacheSettings } from '../shared/cached-loader';
-import { WorkOSConfigError } from '../shared/config-error';
-import type { WorkOSConnectionOptions } from '../shared/workos-connection';
+import type { Clock } from '../shared/clock';
+import { isRecord, OptionValidator } from '../shared/options';
+import type { CacheSettings } from '../shared/read-through-cache';
+import { resolveWorkOSConnection, type ResolvedWorkOSConnection, type WorkOSConnectionOptions } from '../shared/workos-connection';
 import type { WorkOSUser } from '../auth/user';
 
 /**
@@ -81,6 +82,8 @@ export interface MastraFGAWorkosOptions extends WorkOSConnectionOptions {
    * the agent's `agents:execute` check. `true`: checked in WorkOS like any workflow.
    */
   checkInternalWorkflows?: boolean;
+  /** Source of the current time for cache expiry and back-off (for tests). Default: the system clock. */
+  clock?: Clock;
 }
 
 /** Every option with its default applied: the one place defaults live. */
@@ -93,59 +96,29 @@ export interface ResolvedFGASettings {
   filterConcurrency: number;
   cache: CacheSettings | false;
   checkInternalWorkflows: boolean;
+  clock: Clock;
+  connection: ResolvedWorkOSConnection;
 }
 
-/** A check result may outlive a role change by at most this long. */
-export const MAX_DECISION_CACHE_TTL_MS = 300_000;
 /** Upper bound of `filterConcurrency`: more would be the unbounded fan-out this option exists to prevent. */
 export const MAX_FILTER_CONCURRENCY = 50;
+/** Default decision cache when enabled with `cache: {}`. */
+export const DEFAULT_DECISION_CACHE: CacheSettings = { maxSize: 10_000, ttlMs: 10_000 };
 
-const COMPONENT = 'MastraFGAWorkos';
-
-function fail(option: string, message: string): never {
-  throw new WorkOSConfigError(option, `${COMPONENT}: ${message}`);
-}
-
-function optionalString(option: string, value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.trim() === '') fail(option, `\`${option}\` must be a non-empty string.`);
-  return value;
-}
-
-function optionalFunction(option: string, value: unknown): void {
-  if (value !== undefined && typeof value !== 'function') fail(option, `\`${option}\` must be a function.`);
-}
-
-function optionalBoolean(option: string, value: unknown, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') fail(option, `\`${option}\` must be true or false, got ${JSON.stringify(value)}.`);
-  return value;
-}
-
-function positiveInteger(option: string, value: unknown, fallback: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
-    fail(option, `\`${option}\` must be a whole number from 1 to ${max}, got ${String(value)}.`);
-  }
-  return value;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+const check: OptionValidator = new OptionValidator('MastraFGAWorkos');
 
 function resolveResourceMapping(value: unknown): Record<string, WorkOSFGAResourceMapping> {
   if (value === undefined) return {};
-  if (!isRecord(value)) fail('resourceMapping', '`resourceMapping` must be an object keyed by Mastra resource type.');
+  if (!isRecord(value)) check.fail('resourceMapping', '`resourceMapping` must be an object keyed by Mastra resource type.');
   const mapping: Record<string, WorkOSFGAResourceMapping> = {};
   for (const [type, entry] of Object.entries(value)) {
     const option = `resourceMapping.${type}`;
-    if (!isRecord(entry)) fail(option, `\`${option}\` must be an object with \`fgaResourceType\`.`);
-    optionalString(`${option}.fgaResourceType`, entry.fgaResourceType);
-    if (entry.fgaResourceType === undefined) fail(`${option}.fgaResourceType`, `\`${option}.fgaResourceType\` is required.`);
-    optionalString(`${option}.parentFgaResourceType`, entry.parentFgaResourceType);
-    optionalFunction(`${option}.deriveId`, entry.deriveId);
-    optionalFunction(`${option}.deriveParentId`, entry.deriveParentId);
+    if (!isRecord(entry)) check.fail(option, `\`${option}\` must be an object with \`fgaResourceType\`.`);
+    check.optionalString(`${option}.fgaResourceType`, entry.fgaResourceType);
+    if (entry.fgaResourceType === undefined) check.fail(`${option}.fgaResourceType`, `\`${option}.fgaResourceType\` is required.`);
+    check.optionalString(`${option}.parentFgaResourceType`, entry.parentFgaResourceType);
+    check.optionalFunction(`${option}.deriveId`, entry.deriveId);
+    check.optionalFunction(`${option}.deriveParentId`, entry.deriveParentId);
     mapping[type] = entry as unknown as WorkOSFGAResourceMapping;
   }
   return mapping;
@@ -153,42 +126,38 @@ function resolveResourceMapping(value: unknown): Record<string, WorkOSFGAResourc
 
 function resolvePermissionMapping(value: unknown): Record<string, string> {
   if (value === undefined) return {};
-  if (!isRecord(value)) fail('permissionMapping', '`permissionMapping` must be an object: Mastra permission → WorkOS permission slug.');
+  if (!isRecord(value)) check.fail('permissionMapping', '`permissionMapping` must be an object: Mastra permission → WorkOS permission slug.');
   for (const [permission, slug] of Object.entries(value)) {
-    optionalString(`permissionMapping.${permission}`, slug);
+    check.optionalString(`permissionMapping.${permission}`, slug);
   }
   return { ...(value as Record<string, string>) };
 }
 
-function resolveCache(value: MastraFGAWorkosOptions['cache']): CacheSettings | false {
-  if (value === undefined || value === false) return false;
-  if (!isRecord(value)) fail('cache', '`cache` must be false or `{ maxSize, ttlMs }`.');
-  const maxSize = positiveInteger('cache.maxSize', value.maxSize, 10_000, Number.MAX_SAFE_INTEGER);
-  const ttlMs = positiveInteger('cache.ttlMs', value.ttlMs, 10_000, MAX_DECISION_CACHE_TTL_MS);
-  return { maxSize, ttlMs };
-}
-
-/** Validates the FGA-specific options (connection options are resolved by `resolveWorkOSConnection`). */
+/** Validates the options, resolves the connection and applies every default: the one place they live. */
 export function resolveFGASettings(options: MastraFGAWorkosOptions): ResolvedFGASettings {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) fail('options', 'options must be an object.');
+  if (!isRecord(options)) check.fail('options', 'options must be an object.');
   const audit = options.auditProtectedRoutes;
   if (audit !== undefined && typeof audit !== 'boolean' && audit !== 'warn' && audit !== 'error') {
-    fail('auditProtectedRoutes', "`auditProtectedRoutes` must be true, false, 'warn' or 'error'.");
+    check.fail('auditProtectedRoutes', "`auditProtectedRoutes` must be true, false, 'warn' or 'error'.");
   }
-  optionalBoolean('requireForProtectedRoutes', options.requireForProtectedRoutes, false);
-  optionalFunction('resolveRouteFGA', options.resolveRouteFGA);
+  check.boolean('requireForProtectedRoutes', options.requireForProtectedRoutes, false);
+  check.optionalFunction('resolveRouteFGA', options.resolveRouteFGA);
   const validate = options.validatePermissions;
   if (validate !== undefined && typeof validate !== 'boolean' && typeof validate !== 'function') {
-    fail('validatePermissions', '`validatePermissions` must be true, false or a function.');
+    check.fail('validatePermissions', '`validatePermissions` must be true, false or a function.');
   }
+  const requestTimeoutMs = check.requestTimeout(options.requestTimeoutMs);
   return {
-    organizationId: optionalString('organizationId', options.organizationId),
+    organizationId: check.optionalString('organizationId', options.organizationId),
     resourceMapping: resolveResourceMapping(options.resourceMapping),
     permissionMapping: resolvePermissionMapping(options.permissionMapping),
-    publicByDefault: optionalBoolean('publicByDefault', options.publicByDefault, false),
-    requestTimeoutMs: positiveInteger('requestTimeoutMs', options.requestTimeoutMs, 5_000, 600_000),
-    filterConcurrency: positiveInteger('filterConcurrency', options.filterConcurrency, 5, MAX_FILTER_CONCURRENCY),
-    cache: resolveCache(options.cache),
-    checkInternalWorkflows: optionalBoolean('checkInternalWorkflows', options.checkInternalWorkflows, false),
+    publicByDefault: check.boolean('publicByDefault', options.publicByDefault, false),
+    requestTimeoutMs,
+    filterConcurrency: check.number('filterConcurrency', options.filterConcurrency, 5, { integer: true, max: MAX_FILTER_CONCURRENCY }),
+    // Off unless asked for: every request asks WorkOS, so a revoked role takes effect at once.
+    cache: check.cache('cache', options.cache, false),
+    checkInternalWorkflows: check.boolean('checkInternalWorkflows', options.checkInternalWorkflows, false),
+    clock: check.clock(options.clock),
+    connection: resolveWorkOSConnection(options, { env: process.env, requestTimeoutMs, component: 'MastraFGAWorkos' }),
   };
 }

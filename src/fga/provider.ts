@@ -15,11 +15,11 @@ import {
 } from '@mastra/core/auth/ee';
 import { MastraBase } from '@mastra/core/base';
 import type { WorkOS } from '@workos-inc/node';
-import { OncePerWindowLogger } from '../auth/log-once';
+import { OncePerWindowLogger } from '../shared/log-once';
 import type { WorkOSUser } from '../auth/user';
-import { WorkOSConfigError } from '../shared/config-error';
+import { WorkOSConfigError } from '../shared/errors';
 import { resolveWorkOSConnection } from '../shared/workos-connection';
-import { AuthorizationApi } from './authorization-api';
+import { WorkOSGateway } from '../shared/gateway';
 import { FGAChecker, type FGADecision, type FGADenyReason } from './checker';
 import { WorkOSFGAMembershipResolutionError, WorkOSFGAResourceNotFoundError } from './errors';
 import { FGAResourceManager } from './manager';
@@ -60,7 +60,7 @@ export class MastraFGAWorkos extends MastraBase implements IFGAManager<WorkOSUse
   readonly validatePermissions?: (permissions: MastraFGAPermissionInput[]) => Promise<void>;
 
   readonly #settings: ResolvedFGASettings;
-  readonly #api: AuthorizationApi;
+  readonly #api: WorkOSGateway;
   readonly #checker: FGAChecker;
   readonly #manager: FGAResourceManager;
   readonly #log: OncePerWindowLogger;
@@ -70,23 +70,13 @@ export class MastraFGAWorkos extends MastraBase implements IFGAManager<WorkOSUse
     super({ component: 'AUTH', name: 'MastraFGAWorkos' });
     if (options.logger) this.__setLogger(options.logger);
     this.#settings = settings;
-    this.#log = new OncePerWindowLogger(() => this.logger);
-
-    const connection = resolveWorkOSConnection(options, {
-      env: process.env,
-      requestTimeoutMs: settings.requestTimeoutMs,
+    this.#log = new OncePerWindowLogger(() => this.logger, { clock: settings.clock });
+    this.#api = new WorkOSGateway(settings.connection.workos, {
       component: 'MastraFGAWorkos',
-    });
-    this.#api = new AuthorizationApi(connection.workos, {
       requestTimeoutMs: settings.requestTimeoutMs,
-      maxPages: MAX_LIST_PAGES,
-      onFailure: (operation, failure) =>
-        this.#log.log('warn', `upstream_${failure.kind}`, `WorkOS ${operation} failed; FGA fails closed`, {
-          kind: failure.kind,
-          ...(failure.status !== undefined && { status: failure.status }),
-          ...(failure.requestId !== undefined && { requestId: failure.requestId }),
-          ...(failure.retryAfterSec !== undefined && { retryAfterSec: failure.retryAfterSec }),
-        }),
+      clock: settings.clock,
+      log: this.#log,
+      maxListPages: MAX_LIST_PAGES,
     });
     this.#checker = new FGAChecker({ api: this.#api, settings, log: this.#log });
     this.#manager = new FGAResourceManager({

@@ -1,4 +1,4 @@
-import type { UpstreamFailure } from '../shared/upstream';
+import { WorkOSMastraError, WorkOSUpstreamError, type UpstreamFailure } from '../shared/errors';
 
 /** Why roles could not be read from WorkOS. Stable strings: logs and tests key on them. */
 export type RBACFailureCode =
@@ -9,17 +9,24 @@ export type RBACFailureCode =
 
 /**
  * A failed role lookup. {@link MastraRBACWorkos} never lets it escape: it denies (no roles, no
- * permissions) and logs the code once per window.
+ * permissions) and the gateway has logged the cause once per window.
  */
-export class WorkOSRBACError extends Error {
-  readonly code: RBACFailureCode;
+export class WorkOSRBACError extends WorkOSMastraError {
+  declare readonly code: RBACFailureCode;
   /** What WorkOS answered (status, request id), when it answered at all; safe to log. */
   readonly failure: UpstreamFailure | undefined;
 
   constructor(code: RBACFailureCode, message: string, options?: { cause?: unknown; failure?: UpstreamFailure }) {
-    super(message, options);
+    super(code, message, options);
     this.name = 'WorkOSRBACError';
-    this.code = code;
     this.failure = options?.failure;
   }
+}
+
+/** A gateway failure as a role-lookup failure. */
+export function rbacErrorFromUpstream(error: unknown): WorkOSRBACError {
+  if (error instanceof WorkOSRBACError) return error;
+  const failure = error instanceof WorkOSUpstreamError ? error.failure : undefined;
+  const code = failure?.kind === 'rate_limited' ? 'upstream_rate_limited' : 'upstream_unavailable';
+  return new WorkOSRBACError(code, error instanceof Error ? error.message : 'WorkOS role lookup failed', { cause: error, failure });
 }

@@ -1,8 +1,9 @@
 import type { IMastraLogger } from '@mastra/core/logger';
 import type { PermissionPattern } from '@mastra/core/auth/ee';
-import type { CacheSettings } from '../shared/cached-loader';
-import { WorkOSConfigError } from '../shared/config-error';
-import type { WorkOSConnectionOptions } from '../shared/workos-connection';
+import type { Clock } from '../shared/clock';
+import { isRecord, nonEmptyString, OptionValidator } from '../shared/options';
+import type { CacheSettings } from '../shared/read-through-cache';
+import { resolveWorkOSConnection, type ResolvedWorkOSConnection, type WorkOSConnectionOptions } from '../shared/workos-connection';
 import { RoleMapper } from './role-mapping';
 
 /** A Mastra permission pattern; known patterns autocomplete, any string is accepted. */
@@ -18,7 +19,7 @@ export type WorkOSRoleMapping = Record<string, readonly PermissionPatternInput[]
 export interface PermissionCacheOptions {
   /** Most (user, organization) entries kept. Default 1000. */
   maxSize?: number;
-  /** Longest a resolved role set is served, in ms. Default 60 000. */
+  /** Longest a resolved role set is served, in ms. Default 60 000; at most 300 000. */
   ttlMs?: number;
 }
 
@@ -37,6 +38,8 @@ export interface MastraRBACWorkosOptions extends WorkOSConnectionOptions {
   requestTimeoutMs?: number;
   /** Logger for upstream trouble; default: Mastra's logger for this component. */
   logger?: IMastraLogger;
+  /** Source of the current time for cache expiry and back-off (for tests). Default: the system clock. */
+  clock?: Clock;
 }
 
 /** Every option with its default applied: the one place defaults live. */
@@ -46,55 +49,30 @@ export interface ResolvedRBACSettings {
   organizationId: string | undefined;
   cache: CacheSettings | false;
   requestTimeoutMs: number;
+  clock: Clock;
+  connection: ResolvedWorkOSConnection;
 }
 
 export const DEFAULT_PERMISSION_CACHE: CacheSettings = { maxSize: 1000, ttlMs: 60_000 };
-export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
 
 const COMPONENT = 'MastraRBACWorkos';
 
-function positive(option: string, value: unknown, fallback: number, integer = false): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    throw new WorkOSConfigError(
-      option,
-      `${COMPONENT}: \`${option}\` must be a positive ${integer ? 'whole number' : 'number'}, got ${String(value)}.`,
-    );
-  }
-  return value;
-}
-
-function resolveCache(cache: MastraRBACWorkosOptions['cache']): CacheSettings | false {
-  if (cache === false) return false;
-  if (cache !== undefined && (cache === null || typeof cache !== 'object')) {
-    throw new WorkOSConfigError('cache', `${COMPONENT}: \`cache\` must be \`false\` or \`{ maxSize?, ttlMs? }\`.`);
-  }
-  return {
-    maxSize: positive('cache.maxSize', cache?.maxSize, DEFAULT_PERMISSION_CACHE.maxSize, true),
-    ttlMs: positive('cache.ttlMs', cache?.ttlMs, DEFAULT_PERMISSION_CACHE.ttlMs),
-  };
-}
-
-function resolveOrganizationId(value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new WorkOSConfigError(
-      'organizationId',
-      `${COMPONENT}: \`organizationId\` must be a WorkOS organization id (org_…) or be left out.`,
-    );
-  }
-  return value.trim();
-}
-
-/** Validates the options (connection aside) and applies defaults. */
+/** Validates the options, resolves the connection and applies every default: the one place they live. */
 export function resolveRBACSettings(options: MastraRBACWorkosOptions): ResolvedRBACSettings {
-  if (options === null || typeof options !== 'object') {
-    throw new WorkOSConfigError('roleMapping', `${COMPONENT}: options with a \`roleMapping\` are required.`);
+  const check: OptionValidator = new OptionValidator(COMPONENT);
+  if (!isRecord(options)) check.fail('roleMapping', 'options with a `roleMapping` are required.');
+  const roleMapper = new RoleMapper(options.roleMapping);
+  const organizationId = options.organizationId === undefined ? undefined : nonEmptyString(options.organizationId);
+  if (options.organizationId !== undefined && organizationId === undefined) {
+    check.fail('organizationId', '`organizationId` must be a WorkOS organization id (org_…) or be left out.');
   }
+  const requestTimeoutMs = check.requestTimeout(options.requestTimeoutMs);
   return {
-    roleMapper: new RoleMapper(options.roleMapping),
-    organizationId: resolveOrganizationId(options.organizationId),
-    cache: resolveCache(options.cache),
-    requestTimeoutMs: positive('requestTimeoutMs', options.requestTimeoutMs, DEFAULT_REQUEST_TIMEOUT_MS),
+    roleMapper,
+    organizationId,
+    cache: check.cache('cache', options.cache, DEFAULT_PERMISSION_CACHE),
+    requestTimeoutMs,
+    clock: check.clock(options.clock),
+    connection: resolveWorkOSConnection(options, { env: process.env, requestTimeoutMs, component: COMPONENT }),
   };
 }

@@ -1,13 +1,14 @@
 import { hasPermission as grantsPermission, type IRBACProvider, type RoleMapping } from '@mastra/core/auth/ee';
 import { MastraBase } from '@mastra/core/base';
 import type { WorkOS } from '@workos-inc/node';
-import { OncePerWindowLogger } from '../auth/log-once';
+import { OncePerWindowLogger } from '../shared/log-once';
 import type { WorkOSUser } from '../auth/user';
-import { resolveWorkOSConnection } from '../shared/workos-connection';
+import { WorkOSGateway } from '../shared/gateway';
+import { isNonEmptyString } from '../shared/options';
+import { ReadThroughCache } from '../shared/read-through-cache';
 import { WorkOSRBACError } from './errors';
 import { MembershipRoles } from './membership-roles';
 import { resolveRBACSettings, type MastraRBACWorkosOptions, type ResolvedRBACSettings } from './options';
-import { PermissionCache } from './permission-cache';
 import type { RoleMapper } from './role-mapping';
 import { planRoleLookup } from './role-source';
 
@@ -27,8 +28,10 @@ export interface MastraRBACWorkosStats {
   cachedEntries: number;
 }
 
-function isNonEmptyString(value: unknown): value is string {
-  return typeof value === 'string' && value !== '';
+/** Cache key of one user in one organization (`undefined`: no organization context). */
+function accessKey(userId: string, organizationId: string | undefined): string {
+  // NUL cannot occur in WorkOS ids, so distinct pairs never collide.
+  return `${userId}\u0000${organizationId ?? ''}`;
 }
 
 /**
@@ -44,25 +47,24 @@ export class MastraRBACWorkos extends MastraBase implements IRBACProvider<WorkOS
   readonly #workos: WorkOS;
   readonly #settings: ResolvedRBACSettings;
   readonly #mapper: RoleMapper;
+  readonly #gateway: WorkOSGateway;
   readonly #memberships: MembershipRoles;
-  readonly #cache: PermissionCache<ResolvedAccess>;
+  /** Resolved access per (user, organization): see {@link accessKey}. */
+  readonly #cache: ReadThroughCache<string, ResolvedAccess>;
   readonly #log: OncePerWindowLogger;
 
   constructor(options: MastraRBACWorkosOptions) {
     super({ component: 'AUTH', name: 'MastraRBACWorkos' });
     // Validate everything before building a client: misconfiguration fails here, not per request.
     this.#settings = resolveRBACSettings(options);
+    const { clock, connection } = this.#settings;
     this.#mapper = this.#settings.roleMapper;
-    const connection = resolveWorkOSConnection(options, {
-      env: process.env,
-      requestTimeoutMs: this.#settings.requestTimeoutMs,
-      component: 'MastraRBACWorkos',
-    });
     if (options.logger) this.__setLogger(options.logger);
-    this.#log = new OncePerWindowLogger(() => this.logger);
+    this.#log = new OncePerWindowLogger(() => this.logger, { clock });
     this.#workos = connection.workos;
-    this.#memberships = new MembershipRoles(this.#workos, this.#settings.requestTimeoutMs);
-    this.#cache = new PermissionCache(this.#settings.cache);
+    this.#gateway = new WorkOSGateway(this.#workos, { component: 'MastraRBACWorkos', requestTimeoutMs: this.#settings.requestTimeoutMs, clock, log: this.#log });
+    this.#memberships = new MembershipRoles(this.#gateway);
+    this.#cache = new ReadThroughCache(this.#settings.cache, clock);
 
     if (this.#mapper.unknownPatterns.length > 0) {
       this.#log.log(
@@ -124,9 +126,20 @@ export class MastraRBACWorkos extends MastraBase implements IRBACProvider<WorkOS
     return isNonEmptyString(roleId) ? this.#mapper.permissionsForRole(roleId) : [];
   }
 
-  /** Forget every cached role lookup (for example after a role change pushed by a webhook). */
+  /** Forget every cached role lookup, including lookups in flight (for example after a role change). */
   clearCache(): void {
     this.#cache.clear();
+  }
+
+  /** Forget one user's cached role lookups in every organization, including lookups in flight. */
+  clearUserCache(userId: string): void {
+    const prefix = accessKey(userId, '');
+    this.#cache.invalidateWhere((key) => key.startsWith(prefix));
+  }
+
+  /** Same as {@link clearUserCache}: the name every invalidatable provider of this package shares. */
+  invalidateUser(userId: string): void {
+    this.clearUserCache(userId);
   }
 
   /** The WorkOS client this provider uses. */
@@ -135,14 +148,14 @@ export class MastraRBACWorkos extends MastraBase implements IRBACProvider<WorkOS
   }
 
   getStats(): MastraRBACWorkosStats {
-    return { workosApiCalls: this.#memberships.upstreamCalls, cachedEntries: this.#cache.size };
+    return { workosApiCalls: this.#gateway.calls, cachedEntries: this.#cache.size };
   }
 
   async #access(user: unknown): Promise<ResolvedAccess> {
     const source = planRoleLookup(user, this.#settings.organizationId);
     if (source.kind === 'none') return NO_ACCESS;
     if (source.kind === 'known') return this.#resolve(source.roles);
-    const key = PermissionCache.keyOf(source.userId, source.organizationId);
+    const key = accessKey(source.userId, source.organizationId);
     try {
       return await this.#cache.load(key, async () =>
         this.#resolve(await this.#memberships.rolesOf(source.userId, source.organizationId)),
@@ -162,16 +175,8 @@ export class MastraRBACWorkos extends MastraBase implements IRBACProvider<WorkOS
   }
 
   #reportFailure(error: unknown): void {
-    if (error instanceof WorkOSRBACError) {
-      const failure = error.failure;
-      this.#log.log('warn', `upstream_${failure?.kind ?? 'rate_limited'}`, 'WorkOS role lookup failed; denying (no roles, no permissions)', {
-        code: error.code,
-        ...(failure?.status !== undefined && { status: failure.status }),
-        ...(failure?.requestId !== undefined && { requestId: failure.requestId }),
-        ...(failure?.retryAfterSec !== undefined && { retryAfterSec: failure.retryAfterSec }),
-      });
-      return;
-    }
+    // Upstream failures were logged once by the gateway; a fail-fast while rate-limited is not news.
+    if (error instanceof WorkOSRBACError) return;
     // A bug or an unexpected answer: still deny, but say so loudly (never with user data).
     const name = error instanceof Error ? error.name : typeof error;
     this.#log.log('error', 'unexpected', 'MastraRBACWorkos: role lookup failed unexpectedly; denying', { error: name });

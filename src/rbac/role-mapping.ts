@@ -1,5 +1,5 @@
 import { ACTIONS, RESOURCES, type RoleMapping } from '@mastra/core/auth/ee';
-import { WorkOSConfigError } from '../shared/config-error';
+import { WorkOSConfigError } from '../shared/errors';
 
 /** The mapping key whose permissions every unmapped role receives. */
 export const DEFAULT_ROLE_KEY = '_default';

@@ -5,17 +5,14 @@
  * `org_id` claim, surfaced as `user.organizationId` with `organizationIdSource: 'token'`) and
  * nothing else. They are used when no
  * `organizationId` option is set, or when it names that same organization. Otherwise the roles
- * come from the membership in the target organization: from `user.memberships` when the auth
- * provider loaded them (`fetchMemberships: true`), else from WorkOS.
+ * come from the membership in the target organization (with no organization context at all: the
+ * union over the user's active memberships): from `user.memberships` when the auth provider
+ * loaded them (`fetchMemberships: true`), else from WorkOS.
  */
 
-/** The parts of a WorkOS organization membership this module reads. */
-export interface MembershipLike {
-  organizationId?: unknown;
-  status?: unknown;
-  role?: { slug?: unknown } | null;
-  roles?: ReadonlyArray<{ slug?: unknown } | null> | null;
-}
+import { activeMemberships, pickMembership, type MembershipLike } from '../shared/memberships';
+import { nonEmptyString } from '../shared/options';
+
 
 export type RoleSource =
   /** Roles are known now (token claims or loaded memberships); no WorkOS call. */
@@ -24,10 +21,6 @@ export type RoleSource =
   | { kind: 'workos'; userId: string; organizationId: string | undefined }
   /** Not a user we can resolve roles for (no id): no roles. */
   | { kind: 'none' };
-
-function nonEmptyString(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
-}
 
 /** Distinct non-empty strings, in first-seen order. */
 function distinct(values: Iterable<unknown>): string[] {
@@ -59,16 +52,16 @@ export function membershipRoles(membership: MembershipLike): string[] {
 }
 
 /**
- * The active membership that counts: the one in `organizationId`, or the first active one when
- * no organization is targeted. Inactive and pending memberships never grant roles.
+ * The roles that count among `memberships`: those of the active membership in `organizationId`
+ * (the shared membership rule), or — with no organization context at all — the union over every
+ * active membership. Inactive and pending memberships never grant roles.
  */
-export function pickMembership<M extends MembershipLike>(
-  memberships: readonly M[],
-  organizationId: string | undefined,
-): M | undefined {
-  const active = memberships.filter((membership) => membership?.status === 'active');
-  if (organizationId === undefined) return active[0];
-  return active.find((membership) => membership.organizationId === organizationId);
+export function rolesForOrganization(memberships: unknown, organizationId: string | undefined): string[] {
+  if (organizationId !== undefined) {
+    const membership = pickMembership(memberships, organizationId);
+    return membership ? membershipRoles(membership) : [];
+  }
+  return distinct(activeMemberships(memberships).flatMap((membership) => membershipRoles(membership)));
 }
 
 export function planRoleLookup(user: unknown, configuredOrganizationId: string | undefined): RoleSource {
@@ -91,11 +84,7 @@ export function planRoleLookup(user: unknown, configuredOrganizationId: string |
   if (tokenRoles.length > 0 && tokenSpeaksForTarget) return { kind: 'known', from: 'token', roles: tokenRoles };
 
   if (Array.isArray(record.memberships)) {
-    const memberships = (record.memberships as unknown[]).filter(
-      (item): item is MembershipLike => item !== null && typeof item === 'object',
-    );
-    const membership = pickMembership(memberships, target);
-    return { kind: 'known', from: 'memberships', roles: membership ? membershipRoles(membership) : [] };
+    return { kind: 'known', from: 'memberships', roles: rolesForOrganization(record.memberships, target) };
   }
   return { kind: 'workos', userId, organizationId: target };
 }

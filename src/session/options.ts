@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { WorkOSConfigError } from '../shared/config-error';
+import { WorkOSConfigError } from '../shared/errors';
 import { DEFAULT_MAX_AGE_SEC, normalizeSameSite, type CookieAttributes, type SameSite } from './cookies';
 
 /** Which WorkOS login the SSO button starts (first set wins: connection, provider, organization). */

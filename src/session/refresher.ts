@@ -116,21 +116,28 @@ export function keyOf(refreshToken: string): string {
   return hash('sha256', refreshToken, 'base64url');
 }
 
-/** By status and OAuth `error` (never by class: apps may load another SDK copy). */
+/**
+ * By status, kind and OAuth `error` (never by class: apps may load another SDK copy). Errors come
+ * wrapped by the gateway (`WorkOSUpstreamError`: `kind`, `status`, `retryAfterSec`, the SDK's
+ * error as `cause`) or raw from the SDK.
+ */
 function classify(error: unknown): { failure: RefreshFailure; retryable: boolean; delayMs: number; status?: number; code?: string } {
-  const record = (error ?? {}) as { status?: unknown; error?: unknown; code?: unknown; retryAfter?: unknown; name?: unknown; cause?: unknown };
-  const status = typeof record.status === 'number' ? record.status : undefined;
-  const code = typeof record.error === 'string' ? record.error : typeof record.code === 'string' ? record.code : undefined;
-  if (code === 'invalid_grant') return { failure: 'invalid_grant', retryable: false, delayMs: 0, ...(status !== undefined && { status }), code };
-  if (status === 429) {
-    const retryAfter = Number(record.retryAfter);
+  type Fields = { status?: unknown; error?: unknown; kind?: unknown; retryAfter?: unknown; retryAfterSec?: unknown; cause?: unknown };
+  const record = (error ?? {}) as Fields;
+  const cause = (record.cause ?? {}) as Fields;
+  const rawStatus = record.status ?? cause.status;
+  const status = typeof rawStatus === 'number' ? rawStatus : undefined;
+  const rawCode = typeof record.error === 'string' ? record.error : cause.error;
+  const code = typeof rawCode === 'string' && /^[a-z_]{1,40}$/.test(rawCode) ? rawCode : undefined;
+  const withStatus = { ...(status !== undefined && { status }), ...(code !== undefined && { code }) };
+  if (code === 'invalid_grant') return { failure: 'invalid_grant', retryable: false, delayMs: 0, ...withStatus };
+  if (status === 429 || record.kind === 'rate_limited') {
+    const retryAfter = Number(record.retryAfterSec ?? record.retryAfter ?? cause.retryAfter);
     const delayMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 250;
-    return { failure: 'unavailable', retryable: true, delayMs, status };
+    return { failure: 'unavailable', retryable: true, delayMs, ...withStatus };
   }
-  if (status === undefined || status === 408 || status >= 500) {
-    return { failure: 'unavailable', retryable: true, delayMs: 0, ...(status !== undefined && { status }) };
-  }
-  return { failure: 'rejected', retryable: false, delayMs: 0, status, ...(code !== undefined && { code }) };
+  if (status === undefined || status === 408 || status >= 500) return { failure: 'unavailable', retryable: true, delayMs: 0, ...withStatus };
+  return { failure: 'rejected', retryable: false, delayMs: 0, ...withStatus };
 }
 
 function sleep(ms: number): Promise<void> {

@@ -285,8 +285,9 @@ export class SessionCore<U> {
         workos.userManagement.authenticateWithCode({ clientId: this.#deps.clientId, code, codeVerifier }),
       );
     } catch (error) {
-      const reason = (error as { error?: unknown })?.error;
-      const status = (error as { status?: unknown })?.status;
+      const failure = error as { error?: unknown; status?: unknown; cause?: { error?: unknown } };
+      const reason = failure?.error ?? failure?.cause?.error;
+      const status = failure?.status;
       this.#deps.log('warn', 'code_exchange_failed', 'WorkOS sign-in failed: code exchange refused', { status, error: reason });
       throw new Error(`WorkOS sign-in failed${typeof reason === 'string' && /^[a-z_]{1,40}$/.test(reason) ? ` (${reason})` : ''}`);
     }

@@ -5,6 +5,8 @@
  * TTL must be a hard ceiling (a stale entry is never returned, even if it is the only one).
  * `Map` keeps insertion order, so re-inserting on read moves an entry to the young end.
  */
+import { systemClock } from './clock';
+
 export interface LruTtlCacheOptions {
   /** Most entries kept; the least recently used is evicted first. */
   maxSize: number;
@@ -34,7 +36,7 @@ export class LruTtlCache<K, V> {
     }
     this.maxSize = options.maxSize;
     this.ttlMs = options.ttlMs;
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now ?? systemClock.now;
   }
 
   get size(): number {
@@ -73,5 +75,10 @@ export class LruTtlCache<K, V> {
 
   clear(): void {
     this.#entries.clear();
+  }
+
+  /** Every stored key, oldest first (expired ones may be among them until read). */
+  keys(): K[] {
+    return [...this.#entries.keys()];
   }
 }

@@ -1,5 +1,6 @@
 import { WorkOS } from '@workos-inc/node';
-import { WorkOSConfigError } from './config-error';
+import { WorkOSConfigError } from './errors';
+import { nonEmptyString } from './options';
 
 /** How to reach WorkOS; shared by every provider in this package. */
 export interface WorkOSConnectionOptions {
@@ -27,10 +28,6 @@ export interface ResolvedWorkOSConnection {
 
 type Env = Record<string, string | undefined>;
 
-function nonEmpty(value: string | undefined): string | undefined {
-  const trimmed = value?.trim();
-  return trimmed ? trimmed : undefined;
-}
 
 function parsePort(raw: string | number | undefined): number | undefined {
   if (raw === undefined || raw === '') return undefined;
@@ -66,8 +63,8 @@ export function resolveWorkOSConnection(
   settings: { env?: Env; requestTimeoutMs?: number; component: string },
 ): ResolvedWorkOSConnection {
   const env = settings.env ?? process.env;
-  const apiKey = nonEmpty(options.apiKey) ?? nonEmpty(env.WORKOS_API_KEY);
-  const clientId = nonEmpty(options.clientId) ?? nonEmpty(env.WORKOS_CLIENT_ID);
+  const apiKey = nonEmptyString(options.apiKey) ?? nonEmptyString(env.WORKOS_API_KEY);
+  const clientId = nonEmptyString(options.clientId) ?? nonEmptyString(env.WORKOS_CLIENT_ID);
   if (!apiKey || !clientId) {
     const missing = [!apiKey && 'apiKey (env WORKOS_API_KEY)', !clientId && 'clientId (env WORKOS_CLIENT_ID)']
       .filter(Boolean)
@@ -81,7 +78,7 @@ export function resolveWorkOSConnection(
 
   let workos = options.workos;
   if (!workos) {
-    const apiHostname = nonEmpty(options.apiHostname) ?? nonEmpty(env.WORKOS_API_HOSTNAME);
+    const apiHostname = nonEmptyString(options.apiHostname) ?? nonEmptyString(env.WORKOS_API_HOSTNAME);
     const port = parsePort(options.port ?? env.WORKOS_API_PORT);
     const https = parseHttps(options.https ?? env.WORKOS_API_HTTPS);
     workos = new WorkOS(apiKey, {

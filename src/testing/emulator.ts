@@ -490,7 +490,9 @@ export class WorkOSEmulator {
     try {
       const fault = this.faults.take(call.route);
       if (fault && (await this.applyFault(fault, reply))) return;
-      reply(await this.dispatch(req, url, match));
+      const out = await this.dispatch(req, url, match);
+      if (fault?.delayResponseMs) await this.sleep(fault.delayResponseMs);
+      reply(out);
     } catch (error) {
       if (error instanceof EmulatorApiError) {
         const html = (error as EmulatorApiError & { html?: string }).html;

@@ -48,8 +48,14 @@ function validateFault(fault: EmulatorFault): void {
   if (fault.delayMs !== undefined && (!Number.isFinite(fault.delayMs) || fault.delayMs < 0)) {
     throw new Error(`injectFault: delayMs must be a non-negative number; got ${fault.delayMs}.`);
   }
-  if (fault.status === undefined && fault.delayMs === undefined && !fault.hang) {
-    throw new Error('injectFault: give at least one of status, delayMs or hang.');
+  if (fault.delayResponseMs !== undefined && (!Number.isFinite(fault.delayResponseMs) || fault.delayResponseMs < 0)) {
+    throw new Error(`injectFault: delayResponseMs must be a non-negative number; got ${fault.delayResponseMs}.`);
+  }
+  if (fault.delayResponseMs !== undefined && (fault.status !== undefined || fault.hang)) {
+    throw new Error('injectFault: delayResponseMs delays the normal answer; do not combine it with status or hang.');
+  }
+  if (fault.status === undefined && fault.delayMs === undefined && fault.delayResponseMs === undefined && !fault.hang) {
+    throw new Error('injectFault: give at least one of status, delayMs, delayResponseMs or hang.');
   }
 }
 

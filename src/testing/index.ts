@@ -15,6 +15,7 @@
 export { startWorkOSEmulator, WorkOSEmulator } from './emulator';
 export { EmulatorApiError } from './errors';
 export type { EmulatorSessionInfo } from './sessions';
+export { ManualClock } from './clock';
 export type { EmulatorPermission } from './authorization';
 export type {
   AssignRoleInput,

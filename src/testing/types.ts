@@ -323,6 +323,11 @@ export interface EmulatorFault {
   headers?: Record<string, string>;
   /** Wait this long first; then answer normally, or with `status` when given. */
   delayMs?: number;
+  /**
+   * Compute the normal answer at once, but send it only after this long: the answer reflects the
+   * state when the request arrived (a slow network), which is what in-flight races need.
+   */
+  delayResponseMs?: number;
   /** Never answer; the request stays open until the client gives up or {@link WorkOSEmulator.stop}. */
   hang?: boolean;
   /** Number of requests the fault applies to. Default: every request until cleared. */

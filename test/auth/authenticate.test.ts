@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MastraAuthWorkos, type MastraAuthWorkosOptions, type WorkOSUser } from '../../src';
-import { startWorkOSEmulator, type WorkOSEmulator } from '../../src/testing';
+import { ManualClock, startWorkOSEmulator, type WorkOSEmulator } from '../../src/testing';
 import { CaptureLogger } from '../support/capture-logger';
 
 let emu: WorkOSEmulator;
@@ -387,10 +387,14 @@ describe('caching and logging', () => {
   });
 
   it('re-reads the user after cache.ttlMs', async () => {
-    const auth = provider({ cache: { ttlMs: 50 } });
+    const clock = new ManualClock();
+    const auth = provider({ cache: { ttlMs: 50 }, clock });
     const token = await emu.mintAccessToken({ sub: bob.id });
     await auth.authenticateToken(token, request);
-    await new Promise((resolve) => setTimeout(resolve, 80));
+    clock.advance(49);
+    await auth.authenticateToken(token, request);
+    expect(emu.callCount('getUser')).toBe(1); // still within the TTL
+    clock.advance(1);
     await auth.authenticateToken(token, request);
     expect(emu.callCount('getUser')).toBe(2);
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MastraAuthWorkos } from '../../src';
-import { startWorkOSEmulator, type WorkOSEmulator } from '../../src/testing';
+import { ManualClock, startWorkOSEmulator, type WorkOSEmulator } from '../../src/testing';
 import { CaptureLogger } from '../support/capture-logger';
 
 let emu: WorkOSEmulator;
@@ -23,12 +23,15 @@ describe('verified-token cache', () => {
   });
 
   it('re-checks a cached token once its key set is older than jwks.cacheMaxAgeMs, even with no other traffic', async () => {
-    const auth = new MastraAuthWorkos({ ...emu.connection, jwks: { cacheMaxAgeMs: 2_000, cooldownMs: 0 }, logger: new CaptureLogger() });
+    const clock = new ManualClock();
+    const auth = new MastraAuthWorkos({ ...emu.connection, jwks: { cacheMaxAgeMs: 2_000, cooldownMs: 0 }, logger: new CaptureLogger(), clock });
     const token = await emu.mintAccessToken({ sub: userId });
     expect(await auth.authenticateToken(token, request)).not.toBeNull();
-    await emu.rotateKeys({ keepPrevious: false }); // generating a key can take a while on a busy machine
+    await emu.rotateKeys({ keepPrevious: false });
+    clock.advance(1_999);
     expect(await auth.authenticateToken(token, request)).not.toBeNull(); // key set still fresh: cached
-    await new Promise((resolve) => setTimeout(resolve, 2_200));
+    expect(auth.getStats().jwksFetches).toBe(1);
+    clock.advance(1);
     expect(await auth.authenticateToken(token, request)).toBeNull(); // refetched: the kid is gone
     expect(await auth.authenticateToken(await emu.mintAccessToken({ sub: userId }), request)).not.toBeNull();
   });

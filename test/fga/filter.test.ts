@@ -88,8 +88,8 @@ describe('filterAccessible, per-item path (no derivable parent)', () => {
     emu.injectFault('authorization.check', { hang: true });
     const pending = fga.filterAccessible(alice, AGENTS, 'agent', 'agents:read');
     await waitUntil(() => emu.calls.filter((call) => call.status === 0).length >= 5, 'five checks are in flight');
-    // Give a runaway fan-out every chance to show itself before the deadline hits.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Give a runaway fan-out a few event-loop turns to show itself before the deadline hits.
+    for (let turn = 0; turn < 20; turn += 1) await new Promise((resolve) => setImmediate(resolve));
     expect(emu.calls.length).toBe(5);
     expect(await pending).toEqual([]);
     expect(emu.callCount('authorization.check')).toBe(5);

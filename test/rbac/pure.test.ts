@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { WorkOSConfigError } from '../../src/shared/config-error';
+import { WorkOSConfigError } from '../../src/shared/errors';
 import { resolveRBACSettings } from '../../src/rbac/options';
-import { PermissionCache } from '../../src/rbac/permission-cache';
 import { compileRoleMapping, isKnownPermissionPattern, RoleMapper } from '../../src/rbac/role-mapping';
-import { membershipRoles, pickMembership, planRoleLookup, tokenRolesOf } from '../../src/rbac/role-source';
+import { membershipRoles, planRoleLookup, tokenRolesOf } from '../../src/rbac/role-source';
 
 const UPSTREAM_EXAMPLE = { admin: ['*'], member: ['agents:read', 'workflows:*'], _default: [] };
 
@@ -16,6 +15,8 @@ function configError(run: () => unknown): WorkOSConfigError {
   }
   throw new Error('expected a WorkOSConfigError');
 }
+
+const CREDENTIALS = { apiKey: 'sk_test_pure', clientId: 'client_pure' };
 
 describe('RoleMapper', () => {
   it('maps roles, unions several, and gives unmapped roles _default', () => {
@@ -82,25 +83,27 @@ describe('compileRoleMapping errors name the option', () => {
 
 describe('resolveRBACSettings', () => {
   it('applies upstream defaults', () => {
-    const settings = resolveRBACSettings({ roleMapping: UPSTREAM_EXAMPLE });
+    const settings = resolveRBACSettings({ ...CREDENTIALS, roleMapping: UPSTREAM_EXAMPLE });
     expect(settings.roleMapper.toRoleMapping()).toEqual(UPSTREAM_EXAMPLE);
     expect(settings).toMatchObject({
       organizationId: undefined,
       cache: { maxSize: 1000, ttlMs: 60_000 },
       requestTimeoutMs: 5000,
     });
-    expect(resolveRBACSettings({ roleMapping: {}, cache: false }).cache).toBe(false);
-    expect(resolveRBACSettings({ roleMapping: {}, cache: { ttlMs: 10 } }).cache).toEqual({ maxSize: 1000, ttlMs: 10 });
+    expect(resolveRBACSettings({ ...CREDENTIALS, roleMapping: {}, cache: false }).cache).toBe(false);
+    expect(resolveRBACSettings({ ...CREDENTIALS, roleMapping: {}, cache: { ttlMs: 10 } }).cache).toEqual({ maxSize: 1000, ttlMs: 10 });
   });
 
   it('rejects bad numbers and organization ids, naming the option', () => {
-    expect(configError(() => resolveRBACSettings({ roleMapping: {}, cache: { maxSize: 0 } })).option).toBe('cache.maxSize');
-    expect(configError(() => resolveRBACSettings({ roleMapping: {}, cache: { maxSize: 1.5 } })).option).toBe('cache.maxSize');
-    expect(configError(() => resolveRBACSettings({ roleMapping: {}, cache: { ttlMs: -1 } })).option).toBe('cache.ttlMs');
-    expect(configError(() => resolveRBACSettings({ roleMapping: {}, cache: { ttlMs: Number.NaN } })).option).toBe('cache.ttlMs');
-    expect(configError(() => resolveRBACSettings({ roleMapping: {}, requestTimeoutMs: 0 })).option).toBe('requestTimeoutMs');
-    expect(configError(() => resolveRBACSettings({ roleMapping: {}, organizationId: ' ' })).option).toBe('organizationId');
-    expect(configError(() => resolveRBACSettings({ roleMapping: {}, cache: 'big' as never })).option).toBe('cache');
+    expect(configError(() => resolveRBACSettings({ ...CREDENTIALS, roleMapping: {}, cache: { maxSize: 0 } })).option).toBe('cache.maxSize');
+    expect(configError(() => resolveRBACSettings({ ...CREDENTIALS, roleMapping: {}, cache: { maxSize: 1.5 } })).option).toBe('cache.maxSize');
+    expect(configError(() => resolveRBACSettings({ ...CREDENTIALS, roleMapping: {}, cache: { ttlMs: -1 } })).option).toBe('cache.ttlMs');
+    expect(configError(() => resolveRBACSettings({ ...CREDENTIALS, roleMapping: {}, cache: { ttlMs: Number.NaN } })).option).toBe('cache.ttlMs');
+    expect(configError(() => resolveRBACSettings({ ...CREDENTIALS, roleMapping: {}, requestTimeoutMs: 0 })).option).toBe('requestTimeoutMs');
+    expect(configError(() => resolveRBACSettings({ ...CREDENTIALS, roleMapping: {}, organizationId: ' ' })).option).toBe('organizationId');
+    expect(configError(() => resolveRBACSettings({ ...CREDENTIALS, roleMapping: {}, cache: 'big' as never })).option).toBe('cache');
+    // The 300 s cap on WorkOS-derived answers applies to RBAC too.
+    expect(configError(() => resolveRBACSettings({ ...CREDENTIALS, roleMapping: {}, cache: { ttlMs: 300_001 } })).option).toBe('cache.ttlMs');
   });
 });
 
@@ -140,7 +143,8 @@ describe('planRoleLookup: where roles come from', () => {
     const user = { ...member, memberships };
     expect(planRoleLookup(user, 'org_b')).toEqual({ kind: 'known', from: 'memberships', roles: ['member', 'ops'] });
     expect(planRoleLookup(user, 'org_a')).toEqual({ kind: 'known', from: 'memberships', roles: [] });
-    expect(planRoleLookup(user, undefined)).toMatchObject({ roles: ['member', 'ops'] }); // first active
+    // No organization context: the union over the active memberships.
+    expect(planRoleLookup(user, undefined)).toMatchObject({ roles: ['member', 'ops', 'admin'] });
     expect(planRoleLookup({ ...user, organizationId: 'org_c' }, undefined)).toMatchObject({ roles: ['admin'] });
     expect(planRoleLookup({ ...user, organizationId: 'org_c', role: 'viewer' }, 'org_b')).toMatchObject({
       from: 'memberships',
@@ -148,7 +152,7 @@ describe('planRoleLookup: where roles come from', () => {
     });
   });
 
-  it('falls back to WorkOS for the user organization, else the first membership', () => {
+  it('falls back to WorkOS for the user organization, else all active memberships', () => {
     expect(planRoleLookup({ ...member, organizationId: 'org_a' }, undefined)).toEqual({
       kind: 'workos',
       userId: 'user_1',
@@ -168,98 +172,8 @@ describe('planRoleLookup: where roles come from', () => {
     expect(tokenRolesOf({ role: '', roles: ['a', 5, null, 'a', 'b'] })).toEqual(['a', 'b']);
     expect(tokenRolesOf({ roles: 'admin' })).toEqual([]);
     expect(membershipRoles({ role: null, roles: [null, { slug: 3 }, { slug: 'x' }] })).toEqual(['x']);
-    expect(pickMembership([null as never, { organizationId: 'o', status: 'active' }], 'o')).toEqual({
-      organizationId: 'o',
-      status: 'active',
-    });
     expect(planRoleLookup({ ...member, memberships: [null, 'x', { organizationId: 'o', status: 'active', role: { slug: 'r' } }] }, 'o')).toMatchObject({
       roles: ['r'],
     });
-  });
-});
-
-describe('PermissionCache', () => {
-  it('shares one load between concurrent misses and serves hits until the TTL', async () => {
-    let now = 1_000;
-    const cache = new PermissionCache<string>({ maxSize: 10, ttlMs: 100 }, () => now);
-    let loads = 0;
-    let release!: (value: string) => void;
-    const loader = () => {
-      loads += 1;
-      return new Promise<string>((resolve) => (release = resolve));
-    };
-    const pending = Array.from({ length: 20 }, () => cache.load('k', loader));
-    release('v1');
-    expect(await Promise.all(pending)).toEqual(Array(20).fill('v1'));
-    expect(loads).toBe(1);
-    now += 99;
-    expect(await cache.load('k', async () => 'v2')).toBe('v1');
-    now += 1;
-    expect(await cache.load('k', async () => 'v2')).toBe('v2');
-  });
-
-  it('counts the TTL from when the load started, so a slow answer is not served longer', async () => {
-    let now = 0;
-    const cache = new PermissionCache<string>({ maxSize: 10, ttlMs: 100 }, () => now);
-    await cache.load('slow', async () => {
-      now += 60; // the upstream call took 60 ms
-      return 'v1';
-    });
-    now += 39;
-    expect(await cache.load('slow', async () => 'v2')).toBe('v1');
-    now += 1; // 100 ms after the call started
-    expect(await cache.load('slow', async () => 'v3')).toBe('v3');
-    await cache.load('too-slow', async () => {
-      now += 150;
-      return 'late';
-    });
-    expect(cache.size).toBe(1); // 'too-slow' was already stale when it arrived: not stored
-  });
-
-  it('does not remember failures', async () => {
-    const cache = new PermissionCache<string>({ maxSize: 10, ttlMs: 1000 });
-    await expect(cache.load('k', async () => Promise.reject(new Error('down')))).rejects.toThrow('down');
-    expect(await cache.load('k', async () => 'up')).toBe('up');
-  });
-
-  it('is bounded (least recently used evicted)', async () => {
-    const cache = new PermissionCache<string>({ maxSize: 2, ttlMs: 1000 });
-    await cache.load('a', async () => 'a');
-    await cache.load('b', async () => 'b');
-    await cache.load('a', async () => 'a2'); // hit: a becomes most recent
-    await cache.load('c', async () => 'c');
-    expect(cache.size).toBe(2);
-    expect(await cache.load('a', async () => 'a3')).toBe('a');
-    expect(await cache.load('b', async () => 'b2')).toBe('b2');
-  });
-
-  it('clear() also discards answers in flight', async () => {
-    const cache = new PermissionCache<string>({ maxSize: 10, ttlMs: 1000 });
-    let release!: (value: string) => void;
-    const inFlight = cache.load('k', () => new Promise<string>((resolve) => (release = resolve)));
-    cache.clear();
-    const fresh = cache.load('k', async () => 'after-clear');
-    release('before-clear');
-    expect(await inFlight).toBe('before-clear');
-    expect(await fresh).toBe('after-clear');
-    expect(await cache.load('k', async () => 'x')).toBe('after-clear');
-  });
-
-  it('keys users and organizations apart', () => {
-    expect(PermissionCache.keyOf('user_1', 'org_a')).not.toBe(PermissionCache.keyOf('user_1', 'org_b'));
-    expect(PermissionCache.keyOf('user_1', undefined)).not.toBe(PermissionCache.keyOf('user_1', 'org_a'));
-  });
-
-  it('with cache false, still shares concurrent loads but stores nothing', async () => {
-    const cache = new PermissionCache<string>(false);
-    let loads = 0;
-    const loader = async () => {
-      loads += 1;
-      return 'v';
-    };
-    await Promise.all([cache.load('k', loader), cache.load('k', loader)]);
-    expect(loads).toBe(1);
-    await cache.load('k', loader);
-    expect(loads).toBe(2);
   });
 });

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
 import { MastraAuthWorkos, type MastraAuthWorkosOptions, type WorkOSUser } from '../../src';
-import { startWorkOSEmulator, type WorkOSEmulator } from '../../src/testing';
+import { ManualClock, startWorkOSEmulator, type WorkOSEmulator } from '../../src/testing';
 import { CaptureLogger } from '../support/capture-logger';
 
 /** A recognisable API key, so a leak into the logs is easy to spot. */
@@ -20,21 +20,20 @@ export function startEmulator(): Promise<WorkOSEmulator> {
 export interface Subject {
   auth: MastraAuthWorkos;
   logger: CaptureLogger;
+  /** The provider's clock: advance it instead of sleeping. */
+  clock: ManualClock;
 }
 
-/** A fresh (cold) provider on the emulator: empty key set, empty caches, fresh log windows. */
+/** A fresh (cold) provider on the emulator: empty key set, empty caches, fresh log windows, its own clock. */
 export function makeProvider(emu: WorkOSEmulator, options: MastraAuthWorkosOptions = {}): Subject {
   const logger = new CaptureLogger();
-  const auth = new MastraAuthWorkos({ ...emu.connection, logger, ...options });
-  return { auth, logger };
+  const clock = new ManualClock();
+  const auth = new MastraAuthWorkos({ ...emu.connection, logger, clock, ...options });
+  return { auth, logger, clock };
 }
 
 export function nowSec(): number {
   return Math.floor(Date.now() / 1000);
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** base64url of a JSON value, or of a raw string when `raw` is set. */

@@ -10,7 +10,6 @@ import {
   expectNoSecrets,
   expectRejected,
   makeProvider,
-  sleep,
   startEmulator,
   startTrapServer,
   type TrapServer,
@@ -104,7 +103,7 @@ describe('cold: no keys yet', () => {
     const subject = makeProvider(emu, { jwks: { cooldownMs } });
     await expectRejected(emu, subject, await token(), { jwks: 1, reason: 'jwks_unavailable' });
     emu.clearFaults();
-    await sleep(cooldownMs * 3);
+    subject.clock.advance(cooldownMs * 3);
     await expectAccepted(emu, subject, await token(), userId, { jwks: 1, getUser: 1 });
   });
 });
@@ -128,7 +127,7 @@ describe('warm: stale-if-error', () => {
   async function warmProvider(jwks: Record<string, number> = warmSettings) {
     const subject = makeProvider(emu, { jwks });
     await expectAccepted(emu, subject, await token(), userId, { jwks: 1, getUser: 1 });
-    await sleep(600);
+    subject.clock.advance(600);
     return subject;
   }
 
@@ -161,9 +160,9 @@ describe('warm: stale-if-error', () => {
     const subject = makeProvider(emu, { jwks: { cacheMaxAgeMs: 300, staleIfErrorMs: 2_000, cooldownMs: 100, timeoutMs: 300 } });
     await expectAccepted(emu, subject, await token(), userId, { jwks: 1, getUser: 1 });
     emu.injectFault('jwks', { status: 500 });
-    await sleep(600); // stale, well inside the grace period (300 + 2000 ms)
+    subject.clock.advance(600); // stale, well inside the grace period (300 + 2000 ms)
     await expectAccepted(emu, subject, await token(), userId, { jwks: 1 });
-    await sleep(2_400); // now past it
+    subject.clock.advance(2_400); // now past it
     await expectRejected(emu, subject, await token(), { jwks: 1, reason: 'jwks_unavailable' });
   });
 
@@ -173,7 +172,7 @@ describe('warm: stale-if-error', () => {
     await expectAccepted(emu, subject, await token(), userId, { jwks: 1 });
     emu.clearFaults();
     await emu.rotateKeys({ keepPrevious: false });
-    await sleep(900);
+    subject.clock.advance(900);
     // Signed by the new key: only a successful refresh can verify it.
     await expectAccepted(emu, subject, await token(), userId, { jwks: 1 });
   });

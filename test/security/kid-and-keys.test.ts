@@ -15,7 +15,6 @@ import {
   goodClaims,
   jwksPath,
   makeProvider,
-  sleep,
   startEmulator,
   startTrapServer,
   type TrapServer,
@@ -201,7 +200,7 @@ describe('key rotation without restart', () => {
 
     // Rotation 1: the old key stays published.
     await emu.rotateKeys({ keepPrevious: true });
-    await sleep(cooldownMs * 3);
+    subject.clock.advance(cooldownMs * 3);
     const tokenB = await emu.mintAccessToken({ sub: userId });
     await expectAccepted(emu, subject, tokenB, userId, { jwks: 1 });
     await expectAccepted(emu, subject, tokenA, userId, { jwks: 0 });
@@ -209,7 +208,7 @@ describe('key rotation without restart', () => {
 
     // Rotation 2: WorkOS stops publishing both older keys.
     await emu.rotateKeys({ keepPrevious: false });
-    await sleep(cooldownMs * 3);
+    subject.clock.advance(cooldownMs * 3);
     const tokenC = await emu.mintAccessToken({ sub: userId });
     await expectAccepted(emu, subject, tokenC, userId, { jwks: 1 });
 
@@ -219,7 +218,7 @@ describe('key rotation without restart', () => {
     expect(b.calls.jwks).toBeLessThanOrEqual(1);
     expect(b.calls.getUser).toBe(0);
 
-    await sleep(cooldownMs * 3);
+    subject.clock.advance(cooldownMs * 3);
     // After the cooldown an unknown kid may cost exactly one refetch, which still does not have it.
     await expectRejected(emu, subject, await emu.mintAccessToken({ sub: userId, signWith: 'previous' }), {
       jwks: 1,
@@ -280,7 +279,7 @@ describe('random-kid flood', () => {
   it('a refetch for an unknown kid that hangs does not hold up valid tokens', async () => {
     const subject = makeProvider(emu, { jwks: { cooldownMs: 200, timeoutMs: 2_000 } });
     await expectAccepted(emu, subject, await emu.mintAccessToken({ sub: userId }), userId, { jwks: 1, getUser: 1 });
-    await sleep(600);
+    subject.clock.advance(600);
     emu.injectFault('jwks', { hang: true });
     const order: string[] = [];
     const unknown = subject.auth
@@ -302,7 +301,7 @@ describe('random-kid flood', () => {
     const subject = makeProvider(emu, { jwks: { cooldownMs } });
     await expectAccepted(emu, subject, await emu.mintAccessToken({ sub: userId }), userId, { jwks: 1, getUser: 1 });
     for (let wave = 0; wave < 3; wave += 1) {
-      await sleep(cooldownMs + 300);
+      subject.clock.advance(cooldownMs + 300);
       const tokens = await floodTokens(100);
       const valid = await emu.mintAccessToken({ sub: userId });
       const jwksBefore = emu.callCount('jwks');

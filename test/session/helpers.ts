@@ -1,20 +1,11 @@
 import { MastraAuthWorkos, type MastraAuthWorkosOptions } from '../../src';
-import type { WorkOSEmulator } from '../../src/testing';
+import { ManualClock, type WorkOSEmulator } from '../../src/testing';
 import { CaptureLogger } from '../support/capture-logger';
 
 export const PASSWORD = 'a-test-cookie-password-of-at-least-32-chars';
 export const CALLBACK = 'http://127.0.0.1:4111/api/auth/sso/callback';
 
-/** A clock tests move by hand (never the real one). */
-export class ManualClock {
-  constructor(public t = Date.UTC(2026, 0, 1, 12, 0, 0)) {}
-  now(): number {
-    return this.t;
-  }
-  advance(ms: number): void {
-    this.t += ms;
-  }
-}
+export { ManualClock };
 
 export function makeProvider(emu: WorkOSEmulator, clock: ManualClock, options: MastraAuthWorkosOptions = {}) {
   const logger = new CaptureLogger();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CachedLoader } from '../../src/shared/cached-loader';
+import { systemClock } from '../../src/shared/clock';
+import { ReadThroughCache } from '../../src/shared/read-through-cache';
 import { LruTtlCache } from '../../src/shared/lru-cache';
 import { SingleFlight } from '../../src/shared/single-flight';
 
@@ -61,23 +62,122 @@ describe('SingleFlight', () => {
   });
 });
 
-describe('CachedLoader', () => {
-  it('loads once, serves hits, and does not cache failures', async () => {
-    const loader = new CachedLoader<string, number>({ maxSize: 10, ttlMs: 1000 });
-    let calls = 0;
-    await expect(loader.load('k', async () => { calls += 1; throw new Error('x'); })).rejects.toThrow('x');
-    expect(await loader.load('k', async () => { calls += 1; return 5; })).toBe(5);
-    expect(await loader.load('k', async () => { calls += 1; return 6; })).toBe(5);
-    expect(calls).toBe(2);
+describe('ReadThroughCache', () => {
+  it('shares one load between concurrent misses and serves hits until the TTL', async () => {
+    let now = 1_000;
+    const cache = new ReadThroughCache<string, string>({ maxSize: 10, ttlMs: 100 }, { now: () => now });
+    let loads = 0;
+    let release!: (value: string) => void;
+    const loader = () => {
+      loads += 1;
+      return new Promise<string>((resolve) => (release = resolve));
+    };
+    const pending = Array.from({ length: 20 }, () => cache.load('k', loader));
+    release('v1');
+    expect(await Promise.all(pending)).toEqual(Array(20).fill('v1'));
+    expect(loads).toBe(1);
+    now += 99;
+    expect(await cache.load('k', async () => 'v2')).toBe('v1');
+    now += 1;
+    expect(await cache.load('k', async () => 'v2')).toBe('v2');
   });
 
-  it('with caching off still coalesces concurrent loads', async () => {
-    const loader = new CachedLoader<string, number>(false);
-    let calls = 0;
-    const load = () => loader.load('k', async () => { calls += 1; await new Promise((r) => setTimeout(r, 5)); return calls; });
-    await Promise.all([load(), load(), load()]);
-    await load();
-    expect(calls).toBe(2);
-    expect(loader.size).toBe(0);
+  it('counts the TTL from when the load started, so a slow answer is not served longer', async () => {
+    let now = 0;
+    const cache = new ReadThroughCache<string, string>({ maxSize: 10, ttlMs: 100 }, { now: () => now });
+    await cache.load('slow', async () => {
+      now += 60; // the upstream call took 60 ms
+      return 'v1';
+    });
+    now += 39;
+    expect(await cache.load('slow', async () => 'v2')).toBe('v1');
+    now += 1; // 100 ms after the call started
+    expect(await cache.load('slow', async () => 'v3')).toBe('v3');
+    await cache.load('too-slow', async () => {
+      now += 150;
+      return 'late';
+    });
+    expect(cache.size).toBe(1); // 'too-slow' was already stale when it arrived: not stored
+  });
+
+  it('does not remember failures', async () => {
+    const cache = new ReadThroughCache<string, string>({ maxSize: 10, ttlMs: 1000 }, systemClock);
+    await expect(cache.load('k', async () => Promise.reject(new Error('down')))).rejects.toThrow('down');
+    expect(await cache.load('k', async () => 'up')).toBe('up');
+  });
+
+  it('is bounded (least recently used evicted)', async () => {
+    const cache = new ReadThroughCache<string, string>({ maxSize: 2, ttlMs: 1000 }, systemClock);
+    await cache.load('a', async () => 'a');
+    await cache.load('b', async () => 'b');
+    await cache.load('a', async () => 'a2'); // hit: a becomes most recent
+    await cache.load('c', async () => 'c');
+    expect(cache.size).toBe(2);
+    expect(await cache.load('a', async () => 'a3')).toBe('a');
+    expect(await cache.load('b', async () => 'b2')).toBe('b2');
+  });
+
+  it('clear() also discards answers in flight', async () => {
+    const cache = new ReadThroughCache<string, string>({ maxSize: 10, ttlMs: 1000 }, systemClock);
+    let release!: (value: string) => void;
+    const inFlight = cache.load('k', () => new Promise<string>((resolve) => (release = resolve)));
+    cache.clear();
+    const fresh = cache.load('k', async () => 'after-clear');
+    release('before-clear');
+    expect(await inFlight).toBe('before-clear');
+    expect(await fresh).toBe('after-clear');
+    expect(await cache.load('k', async () => 'x')).toBe('after-clear');
+  });
+
+  it('invalidate(key) wins over the load in flight for that key only', async () => {
+    const cache = new ReadThroughCache<string, string>({ maxSize: 10, ttlMs: 1000 }, systemClock);
+    let release!: (value: string) => void;
+    const inFlight = cache.load('k', () => new Promise<string>((resolve) => (release = resolve)));
+    const other = cache.load('other', async () => 'kept');
+    cache.invalidate('k');
+    const fresh = cache.load('k', async () => 'after-invalidate'); // does not join the superseded load
+    release('before-invalidate');
+    expect(await inFlight).toBe('before-invalidate'); // its waiters still get an answer
+    expect(await fresh).toBe('after-invalidate');
+    expect(await cache.load('k', async () => 'x')).toBe('after-invalidate');
+    expect(await other).toBe('kept');
+    expect(cache.peek('other')).toBe('kept');
+  });
+
+  it('invalidateWhere drops matching stored and in-flight keys', async () => {
+    const cache = new ReadThroughCache<string, string>({ maxSize: 10, ttlMs: 1000 }, systemClock);
+    await cache.load('u1|a', async () => 'a');
+    await cache.load('u2|a', async () => 'b');
+    let release!: (value: string) => void;
+    const inFlight = cache.load('u1|b', () => new Promise<string>((resolve) => (release = resolve)));
+    cache.invalidateWhere((key) => key.startsWith('u1|'));
+    release('late');
+    await inFlight;
+    expect(cache.peek('u1|a')).toBeUndefined();
+    expect(cache.peek('u1|b')).toBeUndefined();
+    expect(cache.peek('u2|a')).toBe('b');
+  });
+
+  it('ttlOf can shorten an entry below the cache TTL', async () => {
+    let now = 0;
+    const cache = new ReadThroughCache<string, string>({ maxSize: 10, ttlMs: 100 }, { now: () => now });
+    await cache.load('k', async () => 'v', () => 10);
+    now = 9;
+    expect(cache.peek('k')).toBe('v');
+    now = 10;
+    expect(cache.peek('k')).toBeUndefined();
+  });
+
+  it('with cache false, still shares concurrent loads but stores nothing', async () => {
+    const cache = new ReadThroughCache<string, string>(false, systemClock);
+    let loads = 0;
+    const loader = async () => {
+      loads += 1;
+      return 'v';
+    };
+    await Promise.all([cache.load('k', loader), cache.load('k', loader)]);
+    expect(loads).toBe(1);
+    await cache.load('k', loader);
+    expect(loads).toBe(2);
   });
 });

@@ -1,4 +1,5 @@
 import type { IMastraLogger } from '@mastra/core/logger';
+import { systemClock, type Clock } from './clock';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -10,15 +11,17 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export class OncePerWindowLogger {
   readonly #windowMs: number;
   readonly #logger: () => IMastraLogger;
+  readonly #clock: Clock;
   readonly #last = new Map<string, { at: number; suppressed: number }>();
 
-  constructor(logger: () => IMastraLogger, windowMs = 60_000) {
+  constructor(logger: () => IMastraLogger, options: { windowMs?: number; clock?: Clock } = {}) {
     this.#logger = logger;
-    this.#windowMs = windowMs;
+    this.#windowMs = options.windowMs ?? 60_000;
+    this.#clock = options.clock ?? systemClock;
   }
 
   log(level: LogLevel, reason: string, message: string, context?: Record<string, unknown>): void {
-    const now = Date.now();
+    const now = this.#clock.now();
     const last = this.#last.get(reason);
     if (last && now - last.at < this.#windowMs) {
       last.suppressed += 1;
