@@ -42,6 +42,8 @@ export class BrowserSignIn<U> {
   readonly settings: ResolvedSessionSettings;
   readonly #core: SessionCore<U> | undefined;
   readonly #clock: Clock;
+  readonly #log: LogFn;
+  #warnedEphemeral = false;
   #redirectUri: string | undefined;
   #callbackCookieHeader: string | null | undefined;
 
@@ -54,14 +56,7 @@ export class BrowserSignIn<U> {
       browserSignIn: options.sso !== undefined || options.session !== undefined || Boolean(options.redirectUri),
     });
     const { password } = this.settings;
-    if (this.settings.passwordIsEphemeral) {
-      options.log(
-        'warn',
-        'cookie_password_generated',
-        'WorkOS sessions use a random cookie password: sessions end when the process restarts. Set WORKOS_COOKIE_PASSWORD ' +
-          '(or session.cookiePassword, at least 32 characters) to keep them.',
-      );
-    }
+    this.#log = options.log;
     this.#core =
       password === undefined
         ? undefined
@@ -125,7 +120,7 @@ export class BrowserSignIn<U> {
     const refreshToken = metadata?.refreshToken;
     if (this.#core && typeof accessToken === 'string' && typeof refreshToken === 'string') {
       const organizationId = typeof metadata?.organizationId === 'string' ? metadata.organizationId : undefined;
-      return this.#core.fromTokens(userId, accessToken, refreshToken, organizationId);
+      return this.#requireCore().fromTokens(userId, accessToken, refreshToken, organizationId);
     }
     // Upstream's placeholder: a record no other member accepts.
     return { id: globalThis.crypto.randomUUID(), userId, createdAt: new Date(now), expiresAt: new Date(now + maxAgeSec * 1000), ...(metadata && { metadata }) };
@@ -203,7 +198,17 @@ export class BrowserSignIn<U> {
     return resolved;
   }
 
+  /** Cookie-creating paths only: a bearer-only app in development never hears about passwords. */
   #requireCore(): SessionCore<U> {
+    if (this.settings.passwordIsEphemeral && !this.#warnedEphemeral) {
+      this.#warnedEphemeral = true;
+      this.#log(
+        'warn',
+        'cookie_password_generated',
+        'WorkOS sessions use a random cookie password: sessions end when the process restarts. Set WORKOS_COOKIE_PASSWORD ' +
+          '(or session.cookiePassword, at least 32 characters) to keep them.',
+      );
+    }
     if (!this.#core) {
       throw new Error(
         'MastraAuthWorkos: browser sign-in needs a cookie password. Set the WORKOS_COOKIE_PASSWORD environment variable ' +

@@ -198,9 +198,11 @@ describe('cookie password', () => {
     try {
       const logger = new CaptureLogger();
       const auth = new MastraAuthWorkos({ ...emu.connection, logger });
-      expect(logger.reasons()).toContain('cookie_password_generated');
-      expect(logger.text).not.toMatch(/password":/);
+      expect(logger.lines).toHaveLength(0); // bearer-only use never hears about it
       expect(auth.getLoginUrl(CALLBACK, 's')).toContain('/user_management/authorize');
+      auth.getLoginCookies(CALLBACK, 's');
+      expect(logger.reasons().filter((r) => r === 'cookie_password_generated')).toHaveLength(1);
+      expect(logger.text).not.toMatch(/password":/);
     } finally {
       if (saved !== undefined) process.env.WORKOS_COOKIE_PASSWORD = saved;
     }
