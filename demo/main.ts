@@ -8,7 +8,8 @@
  * `@mastra/auth-workos` and `@mastra/auth-workos/testing` instead.
  */
 import { MastraClient } from '@mastra/client-js';
-import { MastraAuthWorkos, MastraFGAWorkos } from '../src';
+import { registerApiRoute } from '@mastra/core/server';
+import { MastraAuthWorkos, MastraFGAWorkos, WorkOSAdminPortal, WorkOSAuditExporter, WorkOSDirectorySync } from '../src';
 import { startWorkOSEmulator } from '../src/testing';
 import { AdminOnlyWorkosAuth } from './admin-only-auth';
 import { DemoReport } from './report';
@@ -128,6 +129,69 @@ async function main(report: DemoReport, cleanups: Array<() => Promise<void>>): P
   await report.step(`member ${member.email} → vaultAgent → 403`, async () => {
     const answer = await curlGenerate(withFga.baseUrl, memberToken, 'vaultAgent');
     return { ok: answer.status === 403, detail: formatAnswer(answer) };
+  });
+
+  report.section('Directory Sync: the IdP removes a user, the webhook revokes access at once');
+  const webhookSecret = 'whsec_demo_directory_sync';
+  emu.setWebhookSecret(webhookSecret);
+  const oktaDirectory = emu.createDirectory({ organizationId: org.id, name: 'Acme Okta' });
+  const carol = emu.createUser({ email: 'carol@acme.test', firstName: 'Carol', lastName: 'Shaw' });
+  emu.createMembership({ userId: carol.id, organizationId: org.id, role: 'member' });
+  const carolInDirectory = emu.createDirectoryUser({ directoryId: oktaDirectory.id, email: carol.email, firstName: 'Carol' });
+  const dsyncAuth = new MastraAuthWorkos({ ...emu.connection, fetchMemberships: true });
+  const directorySync = new WorkOSDirectorySync(dsyncAuth.getWorkOS(), { webhookSecret, handlers: {}, invalidate: [dsyncAuth] });
+  const withWebhook = await startDemoServer(dsyncAuth, undefined, [
+    registerApiRoute('/webhooks/workos', { method: 'POST', requiresAuth: false, handler: (c) => directorySync.handleRequest(c.req.raw) }),
+  ]);
+  cleanups.push(() => withWebhook.stop());
+  const webhookUrl = `${withWebhook.baseUrl}/webhooks/workos`;
+  report.info('Mastra server (auth + POST /webhooks/workos)', withWebhook.baseUrl);
+  const carolToken = (await signIn(carol.id)).accessToken;
+
+  await report.step(`${carol.email} (directory user) → 200`, async () => {
+    const answer = await curlGenerate(withWebhook.baseUrl, carolToken);
+    return { ok: answer.status === 200, detail: formatAnswer(answer) };
+  });
+
+  await report.step('forged dsync.user.deleted (wrong secret) → 401', async () => {
+    const data = emu.directoryEventData('dsync.user.deleted', { user: carolInDirectory });
+    const [delivery] = await emu.sendWebhook(webhookUrl, 'dsync.user.deleted', data, { secret: 'whsec_attacker' });
+    const still = await curlGenerate(withWebhook.baseUrl, carolToken);
+    return { ok: delivery?.status === 401 && still.status === 200, detail: `${delivery?.status}  (${carol.email} still → ${still.status})` };
+  });
+
+  let webhookSentAt = 0;
+  await report.step('signed dsync.user.deleted → 200', async () => {
+    const gone = emu.deleteDirectoryUser(carolInDirectory.id); // also deletes the AuthKit user
+    webhookSentAt = performance.now();
+    const [delivery] = await emu.sendWebhook(webhookUrl, 'dsync.user.deleted', emu.directoryEventData('dsync.user.deleted', { user: gone }));
+    return { ok: delivery?.status === 200, detail: `${delivery?.status}  ${delivery?.responseBody ?? ''}` };
+  });
+
+  await report.step(`${carol.email}, same unexpired token → 401`, async () => {
+    const answer = await curlGenerate(withWebhook.baseUrl, carolToken);
+    const elapsed = (performance.now() - webhookSentAt).toFixed(0);
+    return { ok: answer.status === 401, detail: `${formatAnswer(answer)}  (${elapsed} ms after the webhook, no TTL wait)` };
+  });
+
+  report.section('Admin Portal and audit export');
+  await report.step('Admin Portal link (intent dsync)', async () => {
+    const link = await new WorkOSAdminPortal(workos, { returnUrl: 'https://app.acme.test/settings' }).getPortalLink(org.id, 'dsync');
+    return { ok: link.includes('/portal/launch'), detail: link.replace(/secret=.*/, 'secret=…') };
+  });
+
+  await report.step('audit event → WorkOS Audit Logs', async () => {
+    const audit = new WorkOSAuditExporter(workos, { organizationId: org.id });
+    await audit.exportEvent({
+      id: 'demo_evt_1',
+      createdAt: new Date(),
+      action: 'directory.user.deprovisioned',
+      actor: { type: 'system', id: 'workos-directory-sync' },
+      resource: { type: 'user', id: carol.id, name: carol.email },
+      outcome: 'success',
+    });
+    const stored = emu.auditEvents.at(-1);
+    return { ok: stored?.idempotencyKey === 'demo_evt_1', detail: `stored ${String(stored?.event.action)} (Idempotency-Key ${stored?.idempotencyKey})` };
   });
 
   report.section('WorkOS traffic (keys and users are cached per provider)');

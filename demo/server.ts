@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Mastra } from '@mastra/core/mastra';
-import type { MastraAuthProvider } from '@mastra/core/server';
+import type { ApiRoute, MastraAuthProvider } from '@mastra/core/server';
 import { MastraServer } from '@mastra/hono';
 import { Hono } from 'hono';
 import type { MastraFGAWorkos, WorkOSUser } from '../src';
@@ -18,11 +18,15 @@ export interface DemoServer {
  * `@hono/node-server`, on 127.0.0.1 and a random free port. A second agent (`vaultAgent`) is
  * served so the FGA step can show one request allowed and another denied.
  */
-export async function startDemoServer(auth: MastraAuthProvider<WorkOSUser>, fga?: MastraFGAWorkos): Promise<DemoServer> {
+export async function startDemoServer(
+  auth: MastraAuthProvider<WorkOSUser>,
+  fga?: MastraFGAWorkos,
+  apiRoutes?: ApiRoute[],
+): Promise<DemoServer> {
   // `logger: false` keeps Mastra's own logs out of the report.
   const mastra = new Mastra({
     agents: { weatherAgent, vaultAgent },
-    server: fga ? { auth, fga } : { auth },
+    server: { auth, ...(fga && { fga }), ...(apiRoutes && { apiRoutes }) },
     logger: false,
   });
 

@@ -62,6 +62,13 @@ export class WorkOSDirectory {
     });
   }
 
+  /** Ids of the cached users with this email (case-insensitive); reads the cache only. */
+  cachedUserIdsByEmail(email: string): string[] {
+    const wanted = email.trim().toLowerCase();
+    if (wanted === '') return [];
+    return this.#users.keys().filter((userId) => this.#users.peek(userId)?.email?.toLowerCase() === wanted);
+  }
+
   /** Forget a user, including lookups still in flight (for example after a Directory Sync event). */
   invalidateUser(userId: string): void {
     this.#users.invalidate(userId);

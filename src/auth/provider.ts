@@ -9,7 +9,7 @@ import { WorkOSAuthenticator } from './authenticator';
 import { WorkOSDirectory } from './directory';
 import { WorkOSAuthError, type AuthFailureCode } from './errors';
 import { WorkOSKeySet } from './key-set';
-import { resolveAuthSettings, type MastraAuthWorkosOptions, type ResolvedAuthSettings } from './options';
+import { resolveAuthSettings, type MastraAuthWorkosOptions } from './options';
 import { mapWorkOSUserToEEUser, type WorkOSUser } from './user';
 import { TokenVerifier } from './verify';
 
@@ -51,7 +51,6 @@ export class MastraAuthWorkos
 {
   readonly #workos: WorkOS;
   readonly #clientId: string;
-  readonly #settings: ResolvedAuthSettings;
   readonly #keySet: WorkOSKeySet;
   readonly #directory: WorkOSDirectory;
   readonly #verifier: TokenVerifier;
@@ -66,7 +65,6 @@ export class MastraAuthWorkos
     super({ name: settings.name });
     if (options.logger) this.__setLogger(options.logger);
     const { connection, clock } = settings;
-    this.#settings = settings;
     this.#workos = connection.workos;
     this.#clientId = connection.clientId;
     this.#log = new OncePerWindowLogger(() => this.logger, { clock });
@@ -125,6 +123,7 @@ export class MastraAuthWorkos
         if (session.status === 'ok') return session.user;
         if (sealedToken || !token) return null;
       }
+      // A repeated token is answered synchronously: awaiting a plain value costs no extra hop.
       return await this.#authenticator.authenticate(token);
     } catch (error) {
       this.#reportFailure(error);
@@ -278,6 +277,14 @@ export class MastraAuthWorkos
   /** Drops a user's cached profile and memberships (e.g. from a Directory Sync webhook). */
   invalidateUser(userId: string): void {
     this.#directory.invalidateUser(userId);
+  }
+
+  /**
+   * Ids of the cached users with this email (case-insensitive), from the cache alone: how a
+   * Directory Sync event (which names a directory user, not an AuthKit user) finds whom to forget.
+   */
+  cachedUserIdsByEmail(email: string): string[] {
+    return this.#directory.cachedUserIdsByEmail(email);
   }
 
   getStats(): MastraAuthWorkosStats {

@@ -1,13 +1,5 @@
 import { WorkOSAuthError } from './errors';
 
-/** A decoded (not yet verified) compact JWS. */
-export interface InspectedToken {
-  header: Record<string, unknown>;
-  payload: Record<string, unknown>;
-  kid: string;
-  alg: string;
-}
-
 export interface TokenShapeRules {
   maxTokenLength: number;
   algorithms: readonly string[];
@@ -175,11 +167,4 @@ export function inspectTokenPayload(inspected: InspectedHeader): Record<string, 
   const payload = decodeJsonObject(inspected.payloadSegment, 'payload');
   checkClaimTypes(payload);
   return payload;
-}
-
-/** Both checks at once: header, then payload. */
-export function inspectToken(token: string, rules: TokenShapeRules): InspectedToken {
-  const inspected = inspectTokenHeader(token, rules);
-  const payload = inspectTokenPayload(inspected);
-  return { header: inspected.header, payload, kid: inspected.kid, alg: inspected.alg };
 }

@@ -4,6 +4,7 @@ import type { Clock } from '../shared/clock';
 import { systemClock } from '../shared/clock';
 import { LruTtlCache } from '../shared/lru-cache';
 import { WorkOSAuthError, type AuthFailureCode } from './errors';
+import type { BuiltUserMemo } from './authenticator';
 import type { WorkOSKeySet } from './key-set';
 import { checkClaimTypes, HeaderMemo, inspectTokenHeader, inspectTokenPayload, type TokenShapeRules } from './token-shape';
 
@@ -13,6 +14,16 @@ export interface VerifiedToken {
   kid: string;
   /** Until when (epoch ms) a repeated use may skip the checks: `exp`, or `iat + maxTokenAge` if sooner. */
   validUntilMs: number;
+  /** The user last built for this token (kept by the authenticator, see `BuiltUserMemo`). */
+  memo?: BuiltUserMemo;
+}
+
+/** What the verified-token cache knows of a token, from {@link TokenVerifier.lookup}. */
+export interface TokenLookup {
+  /** The token's cache key (its SHA-256), `''` with the cache off. */
+  key: string;
+  /** The cached verification, when the token was verified before and still may skip the checks. */
+  verified: VerifiedToken | undefined;
 }
 
 export interface TokenVerifierSettings {
@@ -67,17 +78,28 @@ export class TokenVerifier {
         : undefined;
   }
 
-  async verify(token: string): Promise<VerifiedToken> {
+  /**
+   * The synchronous first step: size check, then the verified-token cache. A hit is served until
+   * the earlier of `exp` (or `iat + maxTokenAge`) and its key leaving a fresh key set.
+   */
+  lookup(token: string): TokenLookup {
     // Before hashing: an attacker's megabyte must not cost a SHA-256 either.
     if (token.length > this.#settings.maxTokenLength) {
       throw new WorkOSAuthError('token_too_large', `the token is longer than ${this.#settings.maxTokenLength} characters`);
     }
-    const cacheKey = this.#verified ? hash('sha256', token, 'base64url') : '';
-    const cached = this.#verified?.get(cacheKey);
-    if (cached !== undefined) {
-      if (cached.validUntilMs > this.#clock.now() && this.#keys.hasFreshKey(cached.kid)) return cached;
-      this.#verified?.delete(cacheKey);
-    }
+    if (this.#verified === undefined) return { key: '', verified: undefined };
+    const key = hash('sha256', token, 'base64url');
+    const cached = this.#verified.get(key);
+    if (cached === undefined) return { key, verified: undefined };
+    if (cached.validUntilMs > this.#clock.now() && this.#keys.hasFreshKey(cached.kid)) return { key, verified: cached };
+    this.#verified.delete(key);
+    return { key, verified: undefined };
+  }
+
+  /** Every check, for a token {@link lookup} did not find; a token that passes is cached. */
+  async verify(token: string, lookup: TokenLookup = this.lookup(token)): Promise<VerifiedToken> {
+    if (lookup.verified !== undefined) return lookup.verified;
+    const cacheKey = lookup.key;
 
     const inspected = inspectTokenHeader(token, this.#shapeRules, this.#headers);
     // A lookup that may reach the network (unknown kid, stale key set) happens only for a token

@@ -97,6 +97,11 @@ export class ReadThroughCache<K, V> {
     this.#flights.clear();
   }
 
+  /** Every stored key, oldest first (for lookups over cached values, e.g. users by email). */
+  keys(): K[] {
+    return this.#entries?.keys() ?? [];
+  }
+
   /** Drops every key matching `predicate`, stored or in flight (per-user invalidation over composite keys). */
   invalidateWhere(predicate: (key: K) => boolean): void {
     for (const key of this.#entries?.keys() ?? []) if (predicate(key)) this.#entries?.delete(key);

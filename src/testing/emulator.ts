@@ -6,37 +6,54 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { WorkOS } from '@workos-inc/node';
 import { AuthorizationModel } from './authorization';
-import { EmulatorApiError, notFound, unauthorized } from './errors';
+import { EmulatorApiError, unauthorized } from './errors';
 import { defaultFaultBody, FaultRegistry } from './faults';
 import { parseBody, readBody, send, type Outgoing } from './http-io';
 import { KeyRing, mintAccessToken } from './keys';
 import { CreationOrder } from './pagination';
 import { Router, type RouteMatch } from './router';
+import { DirectorySyncModel } from './directory-sync';
+import { AuditAndPortalLog, auditAndPortalRoutes } from './routes-audit';
 import { authorizationRoutes } from './routes-authorization';
+import { directorySyncRoutes } from './routes-directory-sync';
+import { WebhookSender } from './webhooks';
 import { userManagementRoutes } from './routes-user-management';
 import { browserRoutes } from './routes-browser';
 import { SessionAuthority, type EmulatorSessionInfo } from './sessions';
 import { DirectoryStore } from './store';
 import type {
   AssignRoleInput,
+  CreateDirectoryGroupInput,
+  CreateDirectoryInput,
+  CreateDirectoryUserInput,
   CreateMembershipInput,
   CreateOrganizationInput,
   CreateResourceInput,
   CreateUserInput,
   DefineRoleInput,
+  EmulatorAuditEvent,
+  EmulatorAuditExport,
   EmulatorCall,
+  EmulatorDirectory,
+  EmulatorDirectoryGroup,
+  EmulatorDirectorySyncEvent,
+  EmulatorDirectoryUser,
   EmulatorFault,
   EmulatorJwk,
   EmulatorMembership,
   EmulatorOrganization,
+  EmulatorPortalLink,
   EmulatorResource,
   EmulatorRole,
   EmulatorRoleAssignment,
   EmulatorRoute,
   EmulatorUser,
+  EmulatorWebhookDelivery,
   IssueAuthorizationCodeInput,
   MintAccessTokenInput,
   RotateKeysOptions,
+  SendWebhookOptions,
+  UpdateDirectoryUserInput,
   UpdateMembershipInput,
   UpdateUserInput,
   WorkOSEmulatorConnection,
@@ -105,6 +122,9 @@ export class WorkOSEmulator {
   private readonly directory = new DirectoryStore(this.order);
   private readonly authorization = new AuthorizationModel(this.directory, this.order);
   private readonly faults = new FaultRegistry();
+  private readonly dsync = new DirectorySyncModel(this.order, (id) => this.directory.getOrganization(id) !== undefined);
+  private readonly webhooks = new WebhookSender();
+  private readonly auditLog = new AuditAndPortalLog();
   private readonly sessionAuthority: SessionAuthority;
   private readonly router: Router;
   private boundPort = 0;
@@ -147,6 +167,12 @@ export class WorkOSEmulator {
         autoApprove: () => this.autoApproveLogins,
       }),
       ...authorizationRoutes({ directory: this.directory, authorization: this.authorization, order: this.order }),
+      ...directorySyncRoutes({ model: this.dsync, order: this.order }),
+      ...auditAndPortalRoutes({
+        log: this.auditLog,
+        baseUrl: () => this.baseUrl,
+        organizationExists: (id) => this.directory.getOrganization(id) !== undefined,
+      }),
     ]);
     this.server = createServer((req, res) => void this.handle(req, res));
   }
@@ -229,6 +255,9 @@ export class WorkOSEmulator {
     this.authorization.clear();
     this.sessionAuthority.clear();
     this.faults.clear();
+    this.dsync.clear();
+    this.webhooks.clear();
+    this.auditLog.clear();
     this.callLog.length = 0;
     this.order.clear();
   }
@@ -284,6 +313,116 @@ export class WorkOSEmulator {
 
   getMembership(id: string): EmulatorMembership | undefined {
     return this.directory.getMembership(id);
+  }
+
+  // ---- Directory Sync ----
+
+  /** Adds a directory to an organization (id `directory_01...` unless given). */
+  createDirectory(input: CreateDirectoryInput): EmulatorDirectory {
+    return this.dsync.createDirectory(input);
+  }
+
+  /** Adds a group to a directory. */
+  createDirectoryGroup(input: CreateDirectoryGroupInput): EmulatorDirectoryGroup {
+    return this.dsync.createGroup(input);
+  }
+
+  /** Adds a directory user; its `email` is what links it to the AuthKit user of the same email. */
+  createDirectoryUser(input: CreateDirectoryUserInput): EmulatorDirectoryUser {
+    return this.dsync.createUser(input);
+  }
+
+  /** Patches a directory user (e.g. `{ state: 'inactive' }` or new `groupIds`). */
+  updateDirectoryUser(id: string, patch: UpdateDirectoryUserInput): EmulatorDirectoryUser {
+    return this.dsync.updateUser(id, patch);
+  }
+
+  /**
+   * Removes a directory user, and — as a deprovisioning IdP does for directory-provisioned
+   * users — the AuthKit user with the same email (with memberships and role assignments) unless
+   * `deleteAuthKitUser: false`. Returns the removed directory user (for the webhook payload).
+   */
+  deleteDirectoryUser(id: string, options: { deleteAuthKitUser?: boolean } = {}): EmulatorDirectoryUser {
+    const removed = this.dsync.deleteUser(id);
+    if (options.deleteAuthKitUser ?? true) {
+      const userId = this.directory.userIdByEmail(removed.email);
+      if (userId !== undefined) this.deleteUser(userId);
+    }
+    return removed;
+  }
+
+  getDirectoryUser(id: string): EmulatorDirectoryUser | undefined {
+    try {
+      return this.dsync.requireUser(id);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * The snake_case `data` WorkOS sends for a `dsync.*` event about a directory user, a group, or
+   * (for `user_added` / `user_removed`) both: `{ directory_id, user, group }`. Pass the object
+   * returned by `createDirectoryUser` / `deleteDirectoryUser` (a deleted user is gone from the model).
+   */
+  directoryEventData(
+    event: EmulatorDirectorySyncEvent,
+    subject: { user?: EmulatorDirectoryUser; group?: EmulatorDirectoryGroup },
+  ): Record<string, unknown> {
+    const user = subject.user && this.dsync.toWireUser(subject.user);
+    const group = subject.group && this.dsync.toWireGroup(subject.group);
+    if (event === 'dsync.group.user_added' || event === 'dsync.group.user_removed') {
+      if (!user || !group) throw new Error(`WorkOS emulator: ${event} needs both { user, group }.`);
+      return { directory_id: subject.user?.directoryId, user, group };
+    }
+    const data = event.startsWith('dsync.user.') ? user : group;
+    if (!data) throw new Error(`WorkOS emulator: ${event} needs { ${event.startsWith('dsync.user.') ? 'user' : 'group'} }.`);
+    if (event === 'dsync.user.deleted') return { ...data, state: 'inactive' };
+    return data;
+  }
+
+  /** The secret `sendWebhook` signs with by default (the endpoint secret of the WorkOS dashboard). */
+  setWebhookSecret(secret: string): void {
+    if (typeof secret !== 'string' || secret === '') throw new Error('WorkOS emulator: the webhook secret must be a non-empty string.');
+    this.webhooks.secret = secret;
+  }
+
+  /**
+   * POSTs a signed WorkOS event `{ object: 'event', id, event, data, created_at }` to `url`, as
+   * WorkOS delivers webhooks, and records the answer. Knobs (`timestampOffsetMs`, `secret`,
+   * `reserializeBody`, `duplicate`, `omitSignature`, `tamperBody`, `eventId`) produce the
+   * deliveries a receiver must refuse or deduplicate. Resolves with the recorded deliveries.
+   *
+   * @example
+   * ```ts
+   * emu.setWebhookSecret('whsec_test');
+   * const gone = emu.deleteDirectoryUser(dirUser.id);
+   * await emu.sendWebhook(url, 'dsync.user.deleted', emu.directoryEventData('dsync.user.deleted', { user: gone }));
+   * ```
+   */
+  sendWebhook(url: string, event: string, data: Record<string, unknown>, options?: SendWebhookOptions): Promise<EmulatorWebhookDelivery[]> {
+    return this.webhooks.send(url, event, data, options);
+  }
+
+  /** Every webhook request sent so far, oldest first. */
+  get webhookDeliveries(): ReadonlyArray<EmulatorWebhookDelivery> {
+    return [...this.webhooks.deliveries];
+  }
+
+  // ---- Admin Portal and Audit Logs (recorded for assertions) ----
+
+  /** Every Admin Portal link generated, oldest first. */
+  get portalLinks(): ReadonlyArray<EmulatorPortalLink> {
+    return [...this.auditLog.portalLinks];
+  }
+
+  /** Every audit-log event stored (an idempotent replay is stored once), oldest first. */
+  get auditEvents(): ReadonlyArray<EmulatorAuditEvent> {
+    return structuredClone(this.auditLog.auditEvents);
+  }
+
+  /** Every audit-log export created, oldest first. */
+  get auditExports(): ReadonlyArray<EmulatorAuditExport> {
+    return [...this.auditLog.exports.values()].map(({ id, organizationId, request, state, polls }) => ({ id, organizationId, request, state, polls }));
   }
 
   // ---- tokens and keys ----
@@ -534,6 +673,10 @@ export class WorkOSEmulator {
         return value;
       },
       query: url.searchParams,
+      header: (name) => {
+        const value = req.headers[name.toLowerCase()];
+        return Array.isArray(value) ? value.join(', ') : value;
+      },
       body: parseBody(raw, req.headers['content-type']),
       bearerValid,
     });

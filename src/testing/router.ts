@@ -8,6 +8,8 @@ export interface RequestContext {
   query: URLSearchParams;
   /** Parsed JSON (or form) body; `{}` when there is none. */
   body: Record<string, unknown>;
+  /** A request header (lower-case name), or `undefined`. */
+  header(name: string): string | undefined;
   /** `true`: valid API key; `false`: wrong key sent; `undefined`: no `Authorization` header. */
   bearerValid: boolean | undefined;
 }

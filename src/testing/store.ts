@@ -111,6 +111,11 @@ export class DirectoryStore {
     return user && structuredClone(user);
   }
 
+  /** The id of the user with this email (case-insensitive), if any. */
+  userIdByEmail(email: string): string | undefined {
+    return this.userIdsByEmail.get(email.toLowerCase());
+  }
+
   requireUser(id: string): EmulatorUser {
     const user = this.users.get(id);
     if (!user) throw notFound('User', id);

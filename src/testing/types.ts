@@ -63,6 +63,16 @@ export type EmulatorRoute =
   | 'authorization.removeRoleAssignment'
   | 'authorization.listRoles'
   | 'authorization.listPermissions'
+  | 'directorySync.listDirectories'
+  | 'directorySync.getDirectory'
+  | 'directorySync.listUsers'
+  | 'directorySync.getUser'
+  | 'directorySync.listGroups'
+  | 'directorySync.getGroup'
+  | 'adminPortal.generateLink'
+  | 'auditLogs.createEvent'
+  | 'auditLogs.createExport'
+  | 'auditLogs.getExport'
   | 'unknown';
 
 /** A user, shaped like the SDK's `User`. */
@@ -366,4 +376,169 @@ export interface WorkOSEmulatorConnection {
   apiHostname: string;
   port: number;
   https: false;
+}
+
+// ---- Directory Sync ----
+
+/** A directory, shaped like the SDK's `Directory` (the wire says `linked`/`unlinked` for the state). */
+export interface EmulatorDirectory {
+  object: 'directory';
+  id: string;
+  domain: string;
+  externalKey: string;
+  name: string;
+  organizationId: string;
+  state: 'active' | 'inactive';
+  type: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Input of {@link WorkOSEmulator.createDirectory}. */
+export interface CreateDirectoryInput {
+  /** Default: a generated `directory_01...` id. */
+  id?: string;
+  organizationId: string;
+  name?: string;
+  domain?: string;
+  /** Default `'generic scim v2.0'`. */
+  type?: string;
+}
+
+/** A directory group, shaped like the SDK's `DirectoryGroup`. */
+export interface EmulatorDirectoryGroup {
+  id: string;
+  idpId: string;
+  directoryId: string;
+  organizationId: string;
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+  rawAttributes: Record<string, unknown>;
+}
+
+/** Input of {@link WorkOSEmulator.createDirectoryGroup}. */
+export interface CreateDirectoryGroupInput {
+  id?: string;
+  directoryId: string;
+  name: string;
+  idpId?: string;
+  rawAttributes?: Record<string, unknown>;
+}
+
+/**
+ * A directory user. Beyond the SDK's `DirectoryUser` it keeps what WorkOS sends on the wire but
+ * the SDK drops: `emails[]`, `username`, `jobTitle`, and the ids of its groups.
+ */
+export interface EmulatorDirectoryUser {
+  object: 'directory_user';
+  id: string;
+  directoryId: string;
+  organizationId: string;
+  idpId: string;
+  email: string;
+  emails: Array<{ primary: boolean; type?: string; value: string }>;
+  firstName: string | null;
+  lastName: string | null;
+  jobTitle: string | null;
+  username: string;
+  state: 'active' | 'inactive';
+  groupIds: string[];
+  rawAttributes: Record<string, unknown>;
+  customAttributes: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Input of {@link WorkOSEmulator.createDirectoryUser}. */
+export interface CreateDirectoryUserInput {
+  id?: string;
+  directoryId: string;
+  /** The primary email; the link to the AuthKit user with the same email. */
+  email: string;
+  /** Default `[{ primary: true, type: 'work', value: email }]`. */
+  emails?: Array<{ primary: boolean; type?: string; value: string }>;
+  firstName?: string | null;
+  lastName?: string | null;
+  jobTitle?: string | null;
+  /** Default: the email. */
+  username?: string;
+  /** Default `'active'`. */
+  state?: 'active' | 'inactive';
+  groupIds?: string[];
+  idpId?: string;
+  rawAttributes?: Record<string, unknown>;
+  customAttributes?: Record<string, unknown>;
+}
+
+/** Patch of {@link WorkOSEmulator.updateDirectoryUser}. */
+export type UpdateDirectoryUserInput = Partial<Omit<CreateDirectoryUserInput, 'id' | 'directoryId'>>;
+
+/** The eight Directory Sync events. */
+export type EmulatorDirectorySyncEvent =
+  | 'dsync.user.created'
+  | 'dsync.user.updated'
+  | 'dsync.user.deleted'
+  | 'dsync.group.created'
+  | 'dsync.group.updated'
+  | 'dsync.group.deleted'
+  | 'dsync.group.user_added'
+  | 'dsync.group.user_removed';
+
+/** Knobs of {@link WorkOSEmulator.sendWebhook}: what an attacker or a flaky network would do. */
+export interface SendWebhookOptions {
+  /** The signing secret. Default: the one given to `emu.setWebhookSecret`. A different one forges the delivery. */
+  secret?: string;
+  /** Event id. Default: a new `event_01...`. Reuse one to redeliver. */
+  eventId?: string;
+  /** Added to the signature's timestamp: `-600_000` signs 10 minutes in the past (stale), `+600_000` in the future. */
+  timestampOffsetMs?: number;
+  /** Sign the compact JSON but send it re-serialised (indented): the bytes differ, so the signature must fail. */
+  reserializeBody?: boolean;
+  /** Send the same signed request twice in a row (an at-least-once redelivery); both responses are recorded. */
+  duplicate?: boolean;
+  /** Send no `WorkOS-Signature` header. */
+  omitSignature?: boolean;
+  /** Replace the body after signing (tampering). */
+  tamperBody?: (body: string) => string;
+}
+
+/** One webhook request the emulator sent, with the receiver's answer. */
+export interface EmulatorWebhookDelivery {
+  readonly url: string;
+  readonly eventId: string;
+  readonly event: string;
+  /** The receiver's status, or `0` when the request failed (connection refused...). */
+  readonly status: number;
+  readonly responseBody: string;
+  /** When the request was sent (`Date.now()`) and how long the receiver took, in ms. */
+  readonly sentAt: number;
+  readonly durationMs: number;
+}
+
+// ---- Admin Portal and Audit Logs ----
+
+/** A `POST /portal/generate_link` the emulator answered. */
+export interface EmulatorPortalLink {
+  readonly organization: string;
+  readonly intent: string;
+  readonly returnUrl: string | undefined;
+  readonly successUrl: string | undefined;
+  readonly link: string;
+}
+
+/** An audit-log event the emulator stored (wire shape of `event`, snake_case). */
+export interface EmulatorAuditEvent {
+  readonly organizationId: string;
+  readonly idempotencyKey: string | undefined;
+  readonly event: Record<string, unknown>;
+}
+
+/** An audit-log export: `pending` when created, `ready` with a `url` from the first poll on. */
+export interface EmulatorAuditExport {
+  readonly id: string;
+  readonly organizationId: string;
+  readonly request: Record<string, unknown>;
+  readonly state: 'pending' | 'ready';
+  readonly polls: number;
 }

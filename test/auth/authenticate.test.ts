@@ -245,24 +245,38 @@ describe('trustJwtClaims and jwtClaims', () => {
     expect(await auth.authenticateToken(token, request)).toMatchObject({ organizationId: acme.id, organizationMembershipId: 'om_claimed' });
   });
 
-  it('runs mapJwtPayloadToUser last, letting it override fields', async () => {
+  it('merges mapJwtPayloadToUser under the profile (upstream order): the profile wins, the hook fills gaps', async () => {
     const auth = provider({
-      mapJwtPayloadToUser: (payload, user) => ({ name: `${user.name} (${String(payload.tier)})`, metadata: { ...user.metadata, tier: payload.tier } }),
+      mapJwtPayloadToUser: (payload, user) => ({
+        name: `${user.name} (${String(payload.tier)})`, // the profile has a name: it wins
+        organizationId: 'org_from_hook', // the profile has none (no org_id claim): the hook's is used
+        tier: payload.tier,
+      }),
     });
     const user = await auth.authenticateToken(await emu.mintAccessToken({ sub: bob.id, tier: 'gold' }), request);
-    expect(user?.name).toBe('Bob (gold)');
-    expect(user?.metadata?.tier).toBe('gold');
+    expect(user?.name).toBe('Bob');
+    expect(user?.organizationId).toBe('org_from_hook');
+    expect((user as unknown as Record<string, unknown>).tier).toBe('gold');
     expect(user?.id).toBe(bob.id);
   });
 
-  it('denies (null) when mapJwtPayloadToUser throws or removes the id', async () => {
+  it('puts every verified claim on the user, underneath the mapped fields', async () => {
+    const token = await emu.mintAccessToken({ sub: bob.id, org_id: acme.id, sid: 'session_1', email: 'claim@evil.test' });
+    const user = (await provider().authenticateToken(token, request)) as unknown as Record<string, unknown> | null;
+    expect(user).toMatchObject({ sub: bob.id, org_id: acme.id, sid: 'session_1', id: bob.id, sessionId: 'session_1' });
+    expect(typeof user?.exp).toBe('number');
+    expect(user?.email).toBe('bob@acme.test'); // the WorkOS profile's email, not the claim
+  });
+
+  it('denies (null) when mapJwtPayloadToUser throws; a hook cannot remove the id', async () => {
     const logger = new CaptureLogger();
     const throwing = provider({ logger, mapJwtPayloadToUser: () => { throw new Error('boom'); } });
     const token = await emu.mintAccessToken({ sub: bob.id });
     expect(await throwing.authenticateToken(token, request)).toBeNull();
     expect(logger.reasons()).toContain('hook_failed');
+    // The profile's fields win over the hook's, so a hook cannot blank the id.
     const idless = provider({ mapJwtPayloadToUser: () => ({ id: '' }) });
-    expect(await idless.authenticateToken(token, request)).toBeNull();
+    expect((await idless.authenticateToken(token, request))?.id).toBe(bob.id);
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { User } from '@workos-inc/node';
 import { mapWorkOSUserToEEUser, WorkOSAuthError } from '../../src';
 import { readClaim, readStringClaim, readStringListClaim } from '../../src/auth/claims';
-import { extractBearerToken, inspectToken } from '../../src/auth/token-shape';
+import { extractBearerToken } from '../../src/auth/token-shape';
 
 const workosUser = (patch: Partial<User>): User =>
   ({
@@ -58,40 +58,12 @@ describe('claims', () => {
   });
 });
 
-describe('token shape', () => {
-  const rules = { maxTokenLength: 8192, algorithms: ['RS256'], maxKidLength: 256 };
-  const seg = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const now = Math.floor(Date.now() / 1000);
-  const good = `${seg({ alg: 'RS256', kid: 'k1' })}.${seg({ sub: 'u', exp: now + 60 })}.c2ln`;
-
+describe('extractBearerToken', () => {
   it('extracts one bearer token', () => {
     expect(extractBearerToken('Bearer abc')).toBe('abc');
     expect(extractBearerToken('abc')).toBe('abc');
     for (const bad of ['', ' ', 'Bearer', 'Basic a b', 'Bearer a b']) {
       expect(() => extractBearerToken(bad)).toThrow(WorkOSAuthError);
     }
-  });
-
-  it('accepts a well-formed token and names what is wrong with others', () => {
-    expect(inspectToken(good, rules).kid).toBe('k1');
-    const code = (token: string) => {
-      try {
-        inspectToken(token, rules);
-        return 'ok';
-      } catch (error) {
-        return (error as WorkOSAuthError).code;
-      }
-    };
-    expect(code(`${seg({ alg: 'none', kid: 'k' })}.${seg({ sub: 'u', exp: now })}.c2ln`)).toBe('alg_not_allowed');
-    expect(code(`${seg({ kid: 'k' })}.${seg({ sub: 'u', exp: now })}.c2ln`)).toBe('alg_not_allowed');
-    expect(code(`${seg({ alg: 'RS256' })}.${seg({ sub: 'u', exp: now })}.c2ln`)).toBe('kid_missing');
-    expect(code(`${seg({ alg: 'RS256', kid: 'k', crit: ['exp'] })}.${seg({ sub: 'u', exp: now })}.c2ln`)).toBe('crit_unsupported');
-    expect(code(`${seg({ alg: 'RS256', kid: 'k' })}.${seg({ sub: 'u', exp: '9999999999' })}.c2ln`)).toBe('claim_invalid');
-    expect(code(`${seg({ alg: 'RS256', kid: 'k' })}.${seg({ exp: now })}.c2ln`)).toBe('claim_invalid');
-    expect(code(`${seg([1])}.${seg({ sub: 'u', exp: now })}.c2ln`)).toBe('token_malformed');
-    expect(code(`${seg({ alg: 'RS256', kid: 'k' })}.bm90IGpzb24.c2ln`)).toBe('token_malformed');
-    expect(code(`${seg({ alg: 'RS256', kid: 'k' })}.${seg({ sub: 'u', exp: now })}.`)).toBe('token_malformed');
-    expect(code(`a+b.${seg({})}.c2ln`)).toBe('token_malformed');
-    expect(code('x'.repeat(9000))).toBe('token_too_large');
   });
 });

@@ -46,8 +46,14 @@ describe('npm run demo', () => {
     expect(line(/✓\s+admin ada@acme\.test → 200\s+200\s+"/)).toBeDefined();
     expect(line(/✓\s+member bob@acme\.test → weatherAgent → 200\s+200\s+".*Bob Builder/)).toBeDefined();
     expect(line(/✓\s+member bob@acme\.test → vaultAgent → 403\s+403\s+"/)).toBeDefined();
+    expect(line(/✓\s+carol@acme\.test \(directory user\) → 200\s+200/)).toBeDefined();
+    expect(line(/✓\s+forged dsync\.user\.deleted \(wrong secret\) → 401\s+401/)).toBeDefined();
+    expect(line(/✓\s+signed dsync\.user\.deleted → 200\s+200/)).toBeDefined();
+    expect(line(/✓\s+carol@acme\.test, same unexpired token → 401\s+401\s+"Invalid or expired token"/)).toBeDefined();
+    expect(line(/✓\s+Admin Portal link \(intent dsync\)\s+http:\/\/127\.0\.0\.1:\d+\/portal\/launch/)).toBeDefined();
+    expect(line(/✓\s+audit event → WorkOS Audit Logs\s+stored directory\.user\.deprovisioned/)).toBeDefined();
     expect(stdout).not.toContain('✗');
-    expect(stdout).toMatch(/Demo OK: all 9 expectations held\./);
+    expect(stdout).toMatch(/Demo OK: all 15 expectations held\./);
 
     // The report shows statuses and answers, never credentials.
     expect(stdout).not.toMatch(/eyJ[\w-]+\.[\w-]+\./); // a JWT

@@ -8,7 +8,7 @@ import {
 } from '../../src/fga';
 import type { WorkOSUser } from '../../src';
 import { startWorkOSEmulator, type EmulatorMembership, type EmulatorResource, type WorkOSEmulator } from '../../src/testing';
-import { fgaFor, seedOrganizations, workosUser, type FGAWorld } from './helpers';
+import { fgaFor, seedOrganizations, signedInUser, type FGAWorld } from './helpers';
 
 let emu: WorkOSEmulator;
 let world: FGAWorld;
@@ -29,7 +29,7 @@ beforeAll(async () => {
   world = seedOrganizations(emu);
   const user = emu.createUser({ email: 'alice@acme.test' });
   aliceAcme = emu.createMembership({ userId: user.id, organizationId: world.acme.id, role: 'member' });
-  alice = workosUser(user, [aliceAcme]);
+  alice = await signedInUser(emu, user);
   weather = emu.createResource({ organizationId: world.acme.id, resourceTypeSlug: 'agent', externalId: 'weather' });
   chef = emu.createResource({ organizationId: world.acme.id, resourceTypeSlug: 'agent', externalId: 'chef' });
   emu.assignRole({ organizationMembershipId: aliceAcme.id, roleSlug: 'agent-runner', resourceId: weather.id });
@@ -141,7 +141,7 @@ describe('unregistered resources', () => {
   it('stay closed with publicByDefault when the membership is gone or inactive (WorkOS 404s for both)', async () => {
     const user = emu.createUser({ email: 'carol@acme.test' });
     const carolAcme = emu.createMembership({ userId: user.id, organizationId: world.acme.id });
-    const carol = workosUser(user, [carolAcme]);
+    const carol = await signedInUser(emu, user);
     const { fga } = provider({ publicByDefault: true });
     emu.updateMembership(carolAcme.id, { status: 'inactive' });
     expect(await fga.decide(carol, GHOST)).toEqual({ allowed: false, reason: 'membership_not_found' });
@@ -155,13 +155,21 @@ describe('membership resolution', () => {
   let dave: WorkOSUser;
   let daveAcme: EmulatorMembership;
   let daveGlobex: EmulatorMembership;
+  /** A member of Acme, signed in by a provider without fetchMemberships: no memberships on the user. */
+  let loner: WorkOSUser;
 
-  beforeAll(() => {
+  beforeAll(async () => {
+    const lonerUser = emu.createUser({ email: 'loner@acme.test' });
+    emu.createMembership({ userId: lonerUser.id, organizationId: world.acme.id, role: 'auditor' });
+    loner = await signedInUser(emu, lonerUser, { fetchMemberships: false });
+    expect(loner.memberships).toBeUndefined();
+
     const user = emu.createUser({ email: 'dave@acme.test' });
     daveAcme = emu.createMembership({ userId: user.id, organizationId: world.acme.id });
     daveGlobex = emu.createMembership({ userId: user.id, organizationId: world.globex.id, role: 'auditor' });
     emu.createResource({ organizationId: world.globex.id, resourceTypeSlug: 'agent', externalId: 'weather' });
-    dave = workosUser(user, [daveAcme, daveGlobex]);
+    // Signed in to Acme: the token names it, so the Acme membership is the current one.
+    dave = await signedInUser(emu, user, { organizationId: world.acme.id });
   });
 
   const READ = { resource: { type: 'agent', id: 'weather' }, permission: 'agents:read' };
@@ -184,7 +192,6 @@ describe('membership resolution', () => {
   it('denies without any call when no membership fits, whatever publicByDefault says', async () => {
     const { fga, logger } = provider({ publicByDefault: true, organizationId: 'org_unrelated' });
     expect(await fga.decide(dave, READ)).toEqual({ allowed: false, reason: 'membership_unresolved' });
-    const loner: WorkOSUser = { id: 'user_x', workosId: 'user_x', email: 'x@x.test', name: 'x' };
     const { fga: open } = provider({ publicByDefault: true });
     expect(await open.check(loner, { resource: { type: 'agent', id: 'ghost' }, permission: 'agents:read' })).toBe(false);
     expect(emu.callCount()).toBe(0);
@@ -192,20 +199,20 @@ describe('membership resolution', () => {
   });
 
   it('require() throws the typed 500 that explains fetchMemberships and never names the user', async () => {
-    const loner: WorkOSUser = { id: 'user_secret_id', workosId: 'user_secret_id', email: 'x@x.test', name: 'x' };
     const { fga } = provider();
     const error = await fga.require(loner, READ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WorkOSFGAMembershipResolutionError);
     expect(error).toMatchObject({ status: 500, code: 'fga_membership_unresolved' });
     expect((error as Error).message).toContain('fetchMemberships');
-    expect((error as Error).message).not.toContain('user_secret_id');
+    expect((error as Error).message).not.toContain(loner.id);
+    expect((error as Error).message).not.toContain(loner.email);
   });
 
   it('uses the only active membership of a user without organization', async () => {
     const user = emu.createUser({ email: 'erin@globex.test' });
-    const erinGlobex = emu.createMembership({ userId: user.id, organizationId: world.globex.id, role: 'auditor' });
+    emu.createMembership({ userId: user.id, organizationId: world.globex.id, role: 'auditor' });
     const { fga } = provider();
-    const erin = workosUser(user, [erinGlobex], { organizationId: undefined, organizationMembershipId: undefined });
+    const erin = await signedInUser(emu, user, { overrides: { organizationId: undefined, organizationMembershipId: undefined } });
     expect(await fga.check(erin, READ)).toBe(true);
   });
 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MastraFGAWorkosOptions } from '../../src/fga';
 import type { WorkOSUser } from '../../src';
 import { startWorkOSEmulator, type EmulatorMembership, type EmulatorResource, type WorkOSEmulator } from '../../src/testing';
-import { fgaFor, seedOrganizations, waitUntil, workosUser, type FGAWorld } from './helpers';
+import { fgaFor, seedOrganizations, signedInUser, waitUntil, type FGAWorld } from './helpers';
 
 /**
  * 100 agents in Acme: agent-00 … agent-99, registered under the team `platform`. Alice is a
@@ -33,9 +33,9 @@ beforeAll(async () => {
   const aliceUser = emu.createUser({ email: 'alice@acme.test' });
   const bobUser = emu.createUser({ email: 'bob@acme.test' });
   aliceAcme = emu.createMembership({ userId: aliceUser.id, organizationId: world.acme.id });
-  const bobAcme = emu.createMembership({ userId: bobUser.id, organizationId: world.acme.id });
-  alice = workosUser(aliceUser, [aliceAcme]);
-  bob = workosUser(bobUser, [bobAcme]);
+  emu.createMembership({ userId: bobUser.id, organizationId: world.acme.id });
+  alice = await signedInUser(emu, aliceUser);
+  bob = await signedInUser(emu, bobUser);
   team = emu.createResource({ organizationId: world.acme.id, resourceTypeSlug: 'team', externalId: 'platform' });
   emu.assignRole({ organizationMembershipId: aliceAcme.id, roleSlug: 'team-member', resourceId: team.id });
   AGENTS.forEach((agent, i) => {
@@ -175,9 +175,16 @@ describe('filterAccessible, parent path (derivable parent)', () => {
 });
 
 describe('filterAccessible, edge cases', () => {
+  /** A user without any organization membership, as the provider returns it. */
+  let loner: WorkOSUser;
+
+  beforeAll(async () => {
+    loner = await signedInUser(emu, emu.createUser({ email: 'loner@nowhere.test' }));
+    expect(loner.memberships).toEqual([]);
+  });
+
   it('returns nothing without a call for a user without membership, even with publicByDefault', async () => {
     const { fga } = provider({ publicByDefault: true });
-    const loner: WorkOSUser = { id: 'user_x', workosId: 'user_x', email: 'x@x.test', name: 'x' };
     expect(await fga.filterAccessible(loner, AGENTS, 'agent', 'agents:read')).toEqual([]);
     expect(emu.callCount()).toBe(0);
   });

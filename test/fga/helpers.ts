@@ -1,7 +1,6 @@
-import type { OrganizationMembership } from '@workos-inc/node';
 import { MastraFGAWorkos, type MastraFGAWorkosOptions } from '../../src/fga';
-import type { WorkOSUser } from '../../src';
-import type { EmulatorMembership, EmulatorOrganization, EmulatorUser, WorkOSEmulator } from '../../src/testing';
+import { MastraAuthWorkos, type WorkOSUser } from '../../src';
+import type { EmulatorOrganization, EmulatorUser, WorkOSEmulator } from '../../src/testing';
 import { CaptureLogger } from '../support/capture-logger';
 
 /**
@@ -19,27 +18,33 @@ export function defineRoles(emu: WorkOSEmulator): void {
   emu.defineRole({ slug: 'runner-by-slug', permissions: ['run-agent'] });
 }
 
-/** The membership as the SDK returns it (what MastraAuthWorkos puts in `user.memberships`). */
-export function asSdkMembership(membership: EmulatorMembership): OrganizationMembership {
-  return membership as unknown as OrganizationMembership;
+export interface SignInOptions {
+  /** The organization the token names (`org_id`), as after signing in to it; default: none. */
+  organizationId?: string;
+  /** Default `true`: memberships read from WorkOS, as FGA needs them. */
+  fetchMemberships?: boolean;
+  /** Applied to the user the provider returned, for cases about users lacking a field. */
+  overrides?: Partial<WorkOSUser>;
 }
 
-/** A user as MastraAuthWorkos builds it with `fetchMemberships: true`. */
-export function workosUser(
-  user: EmulatorUser,
-  memberships: EmulatorMembership[],
-  overrides: Partial<WorkOSUser> = {},
-): WorkOSUser {
-  const first = memberships.find((m) => m.status === 'active');
-  return {
-    id: user.id,
-    workosId: user.id,
-    email: user.email,
-    name: user.email,
-    memberships: memberships.map(asSdkMembership),
-    ...(first && { organizationId: first.organizationId, organizationMembershipId: first.id }),
-    ...overrides,
-  };
+/**
+ * The user exactly as `MastraAuthWorkos` hands it to Mastra: an access token minted by the
+ * emulator, verified and resolved by a real provider on the emulator (`fetchMemberships: true`
+ * unless said otherwise), so its memberships are what WorkOS returned.
+ */
+export async function signedInUser(emu: WorkOSEmulator, user: EmulatorUser, options: SignInOptions = {}): Promise<WorkOSUser> {
+  const auth = new MastraAuthWorkos({
+    ...emu.connection,
+    fetchMemberships: options.fetchMemberships ?? true,
+    logger: new CaptureLogger(),
+  });
+  const token = await emu.mintAccessToken({
+    sub: user.id,
+    ...(options.organizationId !== undefined && { org_id: options.organizationId }),
+  });
+  const signedIn = await auth.authenticateToken(token);
+  if (signedIn === null) throw new Error(`MastraAuthWorkos rejected the token of ${user.email}`);
+  return { ...signedIn, ...options.overrides };
 }
 
 export interface FGAWorld {

@@ -5,6 +5,7 @@
  * time checks need the verified signature first ("crypto": one cold JWKS fetch). Never a user lookup.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuthFailureCode } from '../../src';
 import type { MintAccessTokenInput, WorkOSEmulator } from '../../src/testing';
 import { expectAccepted, expectRejected, makeProvider, nowSec, startEmulator } from './helpers';
 
@@ -23,7 +24,7 @@ afterAll(async () => {
 type Claims = (now: number) => Omit<MintAccessTokenInput, 'sub'> & { sub?: unknown };
 type Stage = 'shape' | 'crypto';
 
-async function rejects(claims: Claims, stage: Stage, reason: string, clockTolerance?: number) {
+async function rejects(claims: Claims, stage: Stage, reason: AuthFailureCode, clockTolerance?: number) {
   const token = await emu.mintAccessToken({ sub: userId, ...claims(nowSec()) } as MintAccessTokenInput);
   const subject = makeProvider(emu, clockTolerance === undefined ? {} : { clockTolerance });
   await expectRejected(emu, subject, token, { jwks: stage === 'shape' ? 0 : 1, reason });
@@ -36,7 +37,7 @@ async function accepts(claims: Claims, clockTolerance?: number) {
 }
 
 describe('exp', () => {
-  it.each<[string, Claims, Stage, string]>([
+  it.each<[string, Claims, Stage, AuthFailureCode]>([
     ['expired an hour ago', () => ({ expiresIn: -3600 }), 'crypto', 'token_expired'],
     ['expired a minute ago (default tolerance 5 s)', (now) => ({ iat: now - 360, exp: now - 60 }), 'crypto', 'token_expired'],
     ['exp = 0', () => ({ exp: 0 }), 'crypto', 'token_expired'],
@@ -56,7 +57,7 @@ describe('exp', () => {
 });
 
 describe('nbf and iat', () => {
-  it.each<[string, Claims, Stage, string]>([
+  it.each<[string, Claims, Stage, AuthFailureCode]>([
     ['nbf an hour ahead', (now) => ({ nbf: now + 3600 }), 'crypto', 'token_not_yet_valid'],
     ['nbf a minute ahead (default tolerance 5 s)', (now) => ({ nbf: now + 60 }), 'crypto', 'token_not_yet_valid'],
     ['nbf as a string', (now) => ({ nbf: String(now - 10) }), 'shape', 'claim_invalid'],

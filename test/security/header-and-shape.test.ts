@@ -4,6 +4,7 @@
  */
 import { Mastra } from '@mastra/core/mastra';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuthFailureCode } from '../../src';
 import type { WorkOSEmulator } from '../../src/testing';
 import { startMastraServer, type RunningMastraServer } from '../helpers/mastra-server';
 import {
@@ -12,6 +13,7 @@ import {
   craft,
   expectAccepted,
   expectNoSecrets,
+  expectReason,
   expectRejected,
   goodClaims,
   makeProvider,
@@ -32,10 +34,10 @@ afterAll(async () => {
   await emu?.stop();
 });
 
-/** Checks that fail before the network: zero JWKS fetches, zero API calls. */
-async function rejectedBeforeNetwork(input: string, reason?: string) {
+/** Checks that fail before the network, on a fresh provider: this reason, zero JWKS fetches, zero API calls. */
+async function rejectedBeforeNetwork(input: string, reason: AuthFailureCode) {
   const subject = makeProvider(emu);
-  await expectRejected(emu, subject, input, { jwks: 0, getUser: 0, ...(reason !== undefined && { reason }) });
+  await expectRejected(emu, subject, input, { jwks: 0, getUser: 0, reason });
 }
 
 describe('authorization header form', () => {
@@ -47,16 +49,16 @@ describe('authorization header form', () => {
     ['bare scheme, lower case', 'bearer'],
     ['scheme with trailing space', 'Bearer '],
     ['scheme with many trailing spaces', 'Bearer      '],
-  ])('missing token: %s → null, nothing logged', async (_name, input) => {
+  ])('missing token: %s → token_missing, nothing logged', async (_name, input) => {
     const subject = makeProvider(emu);
-    await expectRejected(emu, subject, input, { jwks: 0 });
+    await expectRejected(emu, subject, input, { jwks: 0, reason: 'token_missing' });
     // An anonymous request is routine: not even a debug line.
     expect(subject.logger.lines).toEqual([]);
   });
 
-  it('undefined and null (a direct caller passing nothing) → null', async () => {
+  it('undefined and null (a direct caller passing nothing) → token_missing', async () => {
     for (const input of [undefined, null]) {
-      await rejectedBeforeNetwork(input as unknown as string);
+      await rejectedBeforeNetwork(input as unknown as string, 'token_missing');
     }
   });
 
@@ -73,14 +75,14 @@ describe('authorization header form', () => {
     ['colon instead of a space', () => `Bearer:${valid}`],
     ['scheme glued to the token', () => `Bearer${valid}`],
     ['token with an inner newline', () => `${valid.slice(0, 30)}\n${valid.slice(30)}`],
-  ])('odd scheme or form: %s → null before the network', async (_name, input) => {
-    await rejectedBeforeNetwork(input());
+  ])('odd scheme or form: %s → token_malformed before the network', async (_name, input) => {
+    await rejectedBeforeNetwork(input(), 'token_malformed');
   });
 
-  it('non-string values from a careless caller → null, never a throw, and not reported as a failure of ours', async () => {
+  it('non-string values from a careless caller → token_malformed, never a throw, and not reported as a failure of ours', async () => {
     for (const input of [42, {}, [valid], true]) {
       const subject = makeProvider(emu);
-      await expectRejected(emu, subject, input as unknown as string, { jwks: 0 });
+      await expectRejected(emu, subject, input as unknown as string, { jwks: 0, reason: 'token_malformed' });
       // Bad input is the caller's problem: a typed reason, not an error-level "failed unexpectedly".
       expect(subject.logger.reasons()).not.toContain('unexpected');
       expect(subject.logger.lines.filter((line) => line.level === 'error')).toEqual([]);
@@ -142,8 +144,8 @@ describe('base64url', () => {
       const [h, p, s] = valid.split('.');
       return `${h}.${p}.${Buffer.from(s ?? '', 'base64url').toString('base64')}`;
     }],
-  ])('%s → null, no network', async (_name, input) => {
-    await rejectedBeforeNetwork(input());
+  ])('%s → token_malformed, no network', async (_name, input) => {
+    await rejectedBeforeNetwork(input(), 'token_malformed');
   });
 });
 
@@ -171,18 +173,18 @@ describe('header and payload must be JSON objects', () => {
     await rejectedBeforeNetwork(input(), 'token_malformed');
   });
 
-  it('deeply nested JSON under the size limit → null, no network, no stack trouble', async () => {
+  it('deeply nested JSON under the size limit → alg_not_allowed, no network, no stack trouble', async () => {
     const nested = `{"kid":"k","x":${'['.repeat(2500)}${']'.repeat(2500)}}`;
     const token = `${b64url(nested, true)}.${b64url(goodClaims(emu, userId))}.c2ln`;
     expect(token.length).toBeLessThan(8192);
     await rejectedBeforeNetwork(token, 'alg_not_allowed');
   });
 
-  it('lone UTF-16 surrogates in the token → null, no network', async () => {
-    await rejectedBeforeNetwork(`${valid.slice(0, 10)}\uD800${valid.slice(10)}`);
+  it('lone UTF-16 surrogates in the token → token_malformed, no network', async () => {
+    await rejectedBeforeNetwork(`${valid.slice(0, 10)}\uD800${valid.slice(10)}`, 'token_malformed');
   });
 
-  it('a signed token whose payload is a JSON array → null, no network', async () => {
+  it('a signed token whose payload is a JSON array → token_malformed, no network', async () => {
     // Signed with the real key: only the shape check stands between it and the verifier.
     const subject = makeProvider(emu);
     const [h] = valid.split('.');
@@ -198,12 +200,12 @@ describe('size limit (maxTokenLength)', () => {
     await rejectedBeforeNetwork('x'.repeat(20_000), 'token_too_large');
   });
 
-  it('a 1 MB well-formed-looking token → null, no network', async () => {
+  it('a 1 MB well-formed-looking token → token_too_large, no network', async () => {
     const token = craft({ alg: 'RS256', kid: emu.currentKid }, { ...goodClaims(emu, userId), pad: 'A'.repeat(1_000_000) });
     await rejectedBeforeNetwork(token, 'token_too_large');
   });
 
-  it('a token signed by the real key but 1 character over the default 8192 → null, no network', async () => {
+  it('a token signed by the real key but 1 character over the default 8192 → token_too_large, no network', async () => {
     const base = await emu.mintAccessToken({ sub: userId, pad: '' });
     const padded = await emu.mintAccessToken({ sub: userId, pad: 'p'.repeat(8193 - base.length + 20) });
     expect(padded.length).toBeGreaterThan(8192);
@@ -248,28 +250,34 @@ describe('through a real Mastra server (Hono adapter)', () => {
     return { status: response.status, body: await response.text() };
   }
 
-  it('401 for missing, blank, odd-scheme and malformed headers, with no WorkOS traffic', async () => {
-    const before = emu.callCount();
-    const cases: Array<Record<string, string>> = [
-      {},
-      { Authorization: '' },
-      { Authorization: 'Bearer' },
-      { Authorization: 'Bearer   ' },
-      { Authorization: 'Basic dXNlcjpwYXNzd29yZA==' },
-      { Authorization: `Token ${valid}` },
-      { Authorization: `Bearer ${valid} ${valid}` },
-      { Authorization: 'Bearer a.b' },
-      { Authorization: 'Bearer a.b.c.d' },
-      { Authorization: `Bearer ${'x'.repeat(9000)}` },
-      { Cookie: `wos-session=${valid}` },
-    ];
-    for (const headers of cases) {
-      const { status, body } = await get(headers);
-      expect(status, JSON.stringify(headers).slice(0, 60)).toBe(401);
-      expect(JSON.parse(body)).toEqual({ error: 'Invalid or expired token' });
+  it.each<[string, AuthFailureCode, Record<string, string>]>([
+    ['no header', 'token_missing', {}],
+    ['empty Authorization', 'token_missing', { Authorization: '' }],
+    ['bare Bearer', 'token_missing', { Authorization: 'Bearer' }],
+    ['Bearer and spaces', 'token_missing', { Authorization: 'Bearer   ' }],
+    ['Basic credentials', 'token_malformed', { Authorization: 'Basic dXNlcjpwYXNzd29yZA==' }],
+    ['Token scheme', 'token_malformed', { Authorization: 'Token <valid>' }],
+    ['two tokens', 'token_malformed', { Authorization: 'Bearer <valid> <valid>' }],
+    ['two segments', 'token_malformed', { Authorization: 'Bearer a.b' }],
+    ['four segments', 'token_malformed', { Authorization: 'Bearer a.b.c.d' }],
+    ['9000 characters', 'token_too_large', { Authorization: `Bearer ${'x'.repeat(9000)}` }],
+    ['token in a session cookie only', 'token_missing', { Cookie: 'wos-session=<valid>' }],
+  ])('401 for %s → %s, with no WorkOS traffic', async (_name, reason, template) => {
+    // A fresh provider behind a fresh server: the provider logs each reason once, so this request's is visible.
+    const headers = Object.fromEntries(Object.entries(template).map(([key, value]) => [key, value.replaceAll('<valid>', valid)]));
+    const own = makeProvider(emu);
+    const ownServer = await startMastraServer(new Mastra({ server: { auth: own.auth }, logger: false }));
+    try {
+      const before = emu.callCount();
+      const response = await fetch(`${ownServer.baseUrl}/api/agents`, { headers });
+      expect(response.status).toBe(401);
+      expect(await response.json()).toEqual({ error: 'Invalid or expired token' });
+      expect(emu.callCount() - before).toBe(0);
+      expectReason(own.logger.lines, 0, reason);
+      expectNoSecrets(own.logger, [valid, 'dXNlcjpwYXNzd29yZA==']);
+    } finally {
+      await ownServer.stop();
     }
-    expect(emu.callCount() - before).toBe(0);
-    expectNoSecrets(subject.current!.logger, [valid, 'dXNlcjpwYXNzd29yZA==']);
   });
 
   it('accepted on purpose: "Bearer Bearer <token>" (the adapter strips one prefix, the provider the other)', async () => {

@@ -6,9 +6,9 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
-import { MastraAuthWorkos, type MastraAuthWorkosOptions, type WorkOSUser } from '../../src';
+import { MastraAuthWorkos, type AuthFailureCode, type MastraAuthWorkosOptions, type WorkOSUser } from '../../src';
 import { ManualClock, startWorkOSEmulator, type WorkOSEmulator } from '../../src/testing';
-import { CaptureLogger } from '../support/capture-logger';
+import { CaptureLogger, type CapturedLog } from '../support/capture-logger';
 
 /** A recognisable API key, so a leak into the logs is easy to spot. */
 export const API_KEY = 'sk_test_security_suite_4f1c9a7e2b';
@@ -150,21 +150,65 @@ function expectCalls(calls: CallCounts, expected: ExpectedCalls): void {
   expect(calls.apiCalls).toBe(getUser + memberships);
 }
 
+/** The failure codes the provider reported as rejections: its rejection log lines carry `code`. */
+export function reportedCodes(lines: readonly CapturedLog[]): string[] {
+  return lines
+    .map((line) => (line.args[0] as { code?: unknown } | undefined)?.code)
+    .filter((code): code is string => typeof code === 'string');
+}
+
+function reasonOf(line: CapturedLog): string | undefined {
+  return (line.args[0] as { reason?: string } | undefined)?.reason;
+}
+
 /**
- * `authenticateToken(input)` resolves to `null` (no throw), with exactly the expected calls, the
- * expected reason logged (when given; a fresh provider logs each reason once), and no secret in
- * the logs.
+ * The attempt that logged `lines.slice(from)` ended with `reason`, read from the provider's real
+ * rejection log. The provider logs each reason once per window and some never, so:
+ * - first time on this provider: exactly one rejection line, with this code;
+ * - a repeat (already logged, so suppressed now): no new line, and the provider must have logged
+ *   nothing but this reason before, so that any other outcome would have logged a line of its own;
+ * - `token_missing` (never logged): no new line, on a provider that has logged nothing yet.
+ * Cases outside these rules cannot be observed, and throw: use a fresh provider.
+ */
+export function expectReason(lines: readonly CapturedLog[], from: number, reason: AuthFailureCode): void {
+  const earlier = lines.slice(0, from);
+  const added = lines.slice(from);
+  if (reason === 'upstream_unavailable' || reason === 'upstream_rate_limited') {
+    throw new Error(`${reason} is logged where WorkOS failed, not as a rejection: assert that log line directly`);
+  }
+  if (reason === 'token_missing' || reportedCodes(earlier).includes(reason)) {
+    const unrelated = earlier.filter((line) => reasonOf(line) !== reason);
+    if (unrelated.length > 0) {
+      throw new Error(
+        `cannot observe ${reason}: it logs no line now, and this provider already logged ${unrelated.map(reasonOf)}; use a fresh provider`,
+      );
+    }
+    expect(added.map(reasonOf), `${reason} logs no new line`).toEqual([]);
+    return;
+  }
+  expect(reportedCodes(added), 'the rejection reason').toEqual([reason]);
+}
+
+export interface ExpectedRejection extends ExpectedCalls {
+  /** The `AuthFailureCode` the attempt must end with (see {@link expectReason} for when it can be seen). */
+  reason?: AuthFailureCode;
+}
+
+/**
+ * `authenticateToken(input)` resolves to `null` (no throw), with exactly the expected calls, exactly
+ * the expected reason reported for this attempt (when given), and no secret in the logs.
  */
 export async function expectRejected(
   emu: WorkOSEmulator,
   subject: Subject,
   input: string,
-  expected: ExpectedCalls & { reason?: string },
+  expected: ExpectedRejection,
 ): Promise<CallCounts> {
+  const from = subject.logger.lines.length;
   const { user, calls } = await attempt(emu, subject, input);
   expect(user).toBeNull();
   expectCalls(calls, expected);
-  if (expected.reason !== undefined) expect(subject.logger.reasons()).toContain(expected.reason);
+  if (expected.reason !== undefined) expectReason(subject.logger.lines, from, expected.reason);
   expectNoSecrets(subject.logger, [input]);
   return calls;
 }

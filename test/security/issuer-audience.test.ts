@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { WorkOSEmulator } from '../../src/testing';
 import { expectAccepted, expectRejected, makeProvider, startEmulator } from './helpers';
-import type { MastraAuthWorkosOptions } from '../../src';
+import type { AuthFailureCode, MastraAuthWorkosOptions } from '../../src';
 
 let emu: WorkOSEmulator;
 let userId: string;
@@ -20,7 +20,7 @@ afterAll(async () => {
   await emu?.stop();
 });
 
-async function rejects(claims: Record<string, unknown>, reason: string, options: MastraAuthWorkosOptions = {}) {
+async function rejects(claims: Record<string, unknown>, reason: AuthFailureCode, options: MastraAuthWorkosOptions = {}) {
   const token = await emu.mintAccessToken({ sub: userId, ...claims });
   await expectRejected(emu, makeProvider(emu, options), token, { jwks: 1, reason });
 }

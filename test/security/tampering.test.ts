@@ -109,11 +109,11 @@ describe('tampered tokens', () => {
       const [h, p] = parts(await emu.mintAccessToken({ sub: alice }));
       return `${h}.${p}.${s}`;
     }],
-  ])('%s → null after one cold fetch, no user lookup', async (_name, tamper) => {
+  ])('%s → signature_invalid after one cold fetch, no user lookup', async (_name, tamper) => {
     const original = await emu.mintAccessToken({ sub: mallory, iat: nowSec() });
     const tampered = await tamper(original);
     expect(tampered).not.toBe(original);
-    await expectRejected(emu, makeProvider(emu), tampered, { jwks: 1 });
+    await expectRejected(emu, makeProvider(emu), tampered, { jwks: 1, reason: 'signature_invalid' });
   });
 
   it('every payload change on a warm provider: signature_invalid, no refetch', async () => {
@@ -135,7 +135,10 @@ describe('tampered tokens', () => {
     const original = await emu.mintAccessToken({ sub: mallory });
     await expectAccepted(emu, subject, original, mallory, { jwks: 1, getUser: 1 });
     const [h, p, s] = parts(original);
-    await expectRejected(emu, subject, `${h}.${b64url({ ...decodePayload(p), sub: alice })}.${s}`, { jwks: 0 });
+    await expectRejected(emu, subject, `${h}.${b64url({ ...decodePayload(p), sub: alice })}.${s}`, {
+      jwks: 0,
+      reason: 'signature_invalid',
+    });
     await expectAccepted(emu, subject, original, mallory, { jwks: 0 });
   });
 });

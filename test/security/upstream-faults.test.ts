@@ -68,18 +68,18 @@ describe('getUser 404', () => {
     await expectAccepted(emu, subject, await token(), userId, { jwks: 0, getUser: 1 });
   });
 
-  it('trustJwtClaims: a 404 yields a user built from the verified claims (accepted on purpose)', async () => {
+  it('trustJwtClaims: the user is built from the verified claims, with no getUser call (upstream semantics)', async () => {
     const subject = makeProvider(emu, { ...REQUEST_TIMEOUT, trustJwtClaims: true });
     const service = 'user_01SERVICE000000000000000';
     const { user, calls } = await attempt(emu, subject, await emu.mintAccessToken({ sub: service }));
     expect(user).toMatchObject({ id: service, metadata: { source: 'jwt_claims' } });
-    expect(calls.getUser).toBe(1);
+    expect(calls.getUser).toBe(0);
   });
 
-  it('trustJwtClaims does not turn a 500 into a claims user', async () => {
+  it('trustJwtClaims is untouched by a failing getUser: it never calls it', async () => {
     const subject = makeProvider(emu, { ...REQUEST_TIMEOUT, trustJwtClaims: true });
     emu.injectFault('getUser', { status: 500 });
-    await expectRejected(emu, subject, await token(), { jwks: 1, getUser: 1 });
+    await expectAccepted(emu, subject, await token(), userId, { jwks: 1, getUser: 0 });
   });
 });
 

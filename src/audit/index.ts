@@ -1,0 +1,8 @@
+export {
+  WorkOSAuditEventError,
+  WorkOSAuditExporter,
+  type AuditEvent,
+  type AuditExportRequest,
+  type WaitForExportOptions,
+  type WorkOSAuditExporterOptions,
+} from './audit-exporter';
