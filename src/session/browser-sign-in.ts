@@ -7,7 +7,7 @@
  */
 import type { User, WorkOS } from '@workos-inc/node';
 import type { Clock } from '../shared/clock';
-import { cookieHeaderOf } from './cookies';
+import { cookieHeaderOf, serializeCookie } from './cookies';
 import { resolveSessionSettings, type ResolvedSessionSettings, type WorkOSSessionConfig, type WorkOSSSOConfig } from './options';
 import type { RefreshSettings } from './refresher';
 import { SessionCore, type LogFn, type RefreshedSession, type SessionRecord, type VerifiedAccessToken } from './session-core';
@@ -144,7 +144,7 @@ export class BrowserSignIn<U> {
   }
 
   clearSessionHeaders(): Record<string, string> {
-    return { 'Set-Cookie': this.#core?.clearCookie() ?? `${this.settings.cookieName}=; Path=${this.settings.attributes.path}; Max-Age=0; HttpOnly; SameSite=${this.settings.attributes.sameSite}${this.settings.attributes.secure ? '; Secure' : ''}` };
+    return { 'Set-Cookie': serializeCookie(this.settings.cookieName, '', this.settings.attributes, 0) };
   }
 
   // ---- ISSOProvider ----

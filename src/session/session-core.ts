@@ -192,10 +192,6 @@ export class SessionCore<U> {
     return serializeCookie(this.#settings.cookieName, record.id, this.#settings.attributes, this.#settings.maxAgeSec);
   }
 
-  clearCookie(): string {
-    return serializeCookie(this.#settings.cookieName, '', this.#settings.attributes, 0);
-  }
-
   // ---- ending a session ----
 
   /** Revokes the WorkOS session (errors logged, not thrown) and refuses the cookie from now on. */
