@@ -233,6 +233,11 @@ export class MastraAuthWorkos
     }
   }
 
+  /** Several users by id (each cached; unknown ones are `null`). */
+  getUsers(userIds: string[]): Promise<Array<WorkOSUser | null>> {
+    return Promise.all(userIds.map((id) => this.getUser(id)));
+  }
+
   getUserProfileUrl(user: WorkOSUser): string {
     return `/profile/${user.id}`;
   }

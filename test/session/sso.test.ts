@@ -151,6 +151,7 @@ describe('user provider and button', () => {
     expect(await auth.getCurrentUser(new Request('http://127.0.0.1/'))).toBeNull();
     expect(await auth.getUser(alice.id)).toMatchObject({ id: alice.id, workosId: alice.id });
     expect(await auth.getUser('user_missing')).toBeNull();
+    expect((await auth.getUsers([alice.id, 'user_missing'])).map((u) => u?.id ?? null)).toEqual([alice.id, null]);
     expect(auth.getUserProfileUrl({ id: alice.id, workosId: alice.id })).toBe(`/profile/${alice.id}`);
   });
 
@@ -206,5 +207,16 @@ describe('cookie password', () => {
     } finally {
       if (saved !== undefined) process.env.WORKOS_COOKIE_PASSWORD = saved;
     }
+  });
+});
+
+describe('session option validation', () => {
+  it('names the option at fault', () => {
+    const make = (session: object) => () => new MastraAuthWorkos({ ...emu.connection, logger: new CaptureLogger(), session: { cookiePassword: PASSWORD, ...session } });
+    expect(make({ sameSite: 'Sometimes' })).toThrow(/session\.sameSite/);
+    expect(make({ path: 'app' })).toThrow(/session\.path/);
+    expect(make({ cookieName: 'bad name;' })).toThrow(/session\.cookieName/);
+    expect(make({ maxAge: -1 })).toThrow(/session\.maxAge/);
+    expect(make({ sameSite: 'none', secure: false })().getClearSessionHeaders()['Set-Cookie']).toContain('SameSite=None; Secure');
   });
 });
