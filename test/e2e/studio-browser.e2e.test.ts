@@ -18,9 +18,8 @@ import { PASSWORD } from '../session/helpers';
 import { CaptureLogger } from '../support/capture-logger';
 
 const SCREENSHOTS = join(process.cwd(), 'test-artifacts', 'screenshots');
-const CHROMIUM_CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].filter(
-  (path): path is string => Boolean(path),
-);
+/** `CHROMIUM_PATH` picks the browser (and only it); otherwise Debian's usual locations. */
+const CHROMIUM_CANDIDATES = process.env.CHROMIUM_PATH ? [process.env.CHROMIUM_PATH] : ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
 let emu: WorkOSEmulator;
 let studio: RunningStudio;
