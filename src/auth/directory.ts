@@ -74,4 +74,9 @@ export class WorkOSDirectory {
     this.#users.invalidate(userId);
     this.#memberships.invalidate(userId);
   }
+
+  /** Forget a user's memberships only (after adding one, for example). */
+  invalidateMemberships(userId: string): void {
+    this.#memberships.invalidate(userId);
+  }
 }

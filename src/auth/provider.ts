@@ -2,14 +2,17 @@ import { MastraAuthProvider } from '@mastra/core/server';
 import type { AuthInitContext, ISessionProvider, ISSOProvider, IUserProvider } from '@mastra/core/server';
 import type { WorkOS } from '@workos-inc/node';
 import { OncePerWindowLogger, type LogLevel } from '../shared/log-once';
+import { WorkOSMastraError } from '../shared/errors';
 import { WorkOSGateway } from '../shared/gateway';
 import { BrowserSignIn } from '../session/browser-sign-in';
+import type { ResolvedSessionSettings } from '../session/options';
 import type { SessionRecord } from '../session/session-core';
+import { WorkOSOrganizations } from './organizations';
 import { WorkOSAuthenticator } from './authenticator';
 import { WorkOSDirectory } from './directory';
 import { WorkOSAuthError, type AuthFailureCode } from './errors';
 import { WorkOSKeySet } from './key-set';
-import { resolveAuthSettings, type MastraAuthWorkosOptions } from './options';
+import { resolveAuthSettings, type MastraAuthWorkosOptions, type ResolvedAuthSettings } from './options';
 import { mapWorkOSUserToEEUser, type WorkOSUser } from './user';
 import { TokenVerifier } from './verify';
 
@@ -57,14 +60,18 @@ export class MastraAuthWorkos
   readonly #authenticator: WorkOSAuthenticator;
   readonly #log: OncePerWindowLogger;
   readonly #gateway: WorkOSGateway;
+  readonly #settings: ResolvedAuthSettings;
   readonly #browser: BrowserSignIn<WorkOSUser>;
   readonly #ssoConfig: MastraAuthWorkosOptions['sso'];
+  readonly #organizations: WorkOSOrganizations;
+  readonly #options: MastraAuthWorkosOptions;
 
   constructor(options: MastraAuthWorkosOptions = {}) {
     const settings = resolveAuthSettings(options, process.env);
     super({ name: settings.name });
     if (options.logger) this.__setLogger(options.logger);
     const { connection, clock } = settings;
+    this.#settings = settings;
     this.#workos = connection.workos;
     this.#clientId = connection.clientId;
     this.#log = new OncePerWindowLogger(() => this.logger, { clock });
@@ -106,6 +113,8 @@ export class MastraAuthWorkos
       log: (level, reason, message, context) => this.#log.log(level, reason, message, context),
       ...(settings.cache === false && { cacheSize: 0 }),
     });
+    this.#organizations = new WorkOSOrganizations(this.#gateway, this.#directory);
+    this.#options = options;
     this.registerOptions(options);
   }
 
@@ -132,7 +141,7 @@ export class MastraAuthWorkos
   }
 
   /** Default rule: any user WorkOS vouched for. Override (option or subclass) for stricter rules. */
-  authorizeUser(user: WorkOSUser, _request?: MastraAuthRequest): Promise<boolean> | boolean {
+  async authorizeUser(user: WorkOSUser, _request?: MastraAuthRequest): Promise<boolean> {
     return Boolean(user?.id && user?.workosId);
   }
 
@@ -290,6 +299,75 @@ export class MastraAuthWorkos
    */
   cachedUserIdsByEmail(email: string): string[] {
     return this.#directory.cachedUserIdsByEmail(email);
+  }
+
+  /**
+   * The user's organization id: their first membership's organization, else a personal
+   * organization created for them (`<email>'s org`, external id = the user id) with them as a
+   * member. `undefined` when WorkOS fails (logged once per window, without user data).
+   */
+  async ensureOrganization(userId: string): Promise<string | undefined> {
+    try {
+      return await this.#organizations.ensure(userId);
+    } catch (error) {
+      this.#log.log('warn', 'ensure_organization_failed', 'MastraAuthWorkos: could not ensure an organization for the user', {
+        error: error instanceof Error ? error.name : typeof error,
+        ...(error instanceof WorkOSMastraError && { code: error.code }),
+      });
+      return undefined;
+    }
+  }
+
+  /** Whether the user's membership in the organization has role `admin` or `owner`; `false` on any failure. */
+  async isOrganizationAdmin(organizationId: string, userId: string): Promise<boolean> {
+    try {
+      return await this.#organizations.isAdmin(organizationId, userId);
+    } catch {
+      return false; // logged by the gateway
+    }
+  }
+
+  // ---- what a subclass may read (upstream's protected members) ----
+
+  /** The WorkOS client. */
+  protected get workos(): WorkOS {
+    return this.#workos;
+  }
+
+  protected get clientId(): string {
+    return this.#clientId;
+  }
+
+  protected get redirectUri(): string {
+    return this.getRedirectUri();
+  }
+
+  protected get fetchMemberships(): boolean {
+    return this.#settings.fetchMemberships;
+  }
+
+  protected get trustJwtClaims(): boolean {
+    return this.#settings.trustJwtClaims;
+  }
+
+  /** The `jwtClaims` option with its defaults applied. */
+  protected get jwtClaimOptions(): ResolvedAuthSettings['jwtClaims'] {
+    return this.#settings.jwtClaims;
+  }
+
+  protected get mapJwtPayloadToUser(): MastraAuthWorkosOptions['mapJwtPayloadToUser'] {
+    return this.#options.mapJwtPayloadToUser;
+  }
+
+  /** The `sso` option. */
+  protected get ssoConfig(): MastraAuthWorkosOptions['sso'] {
+    return this.#ssoConfig;
+  }
+
+  /** The resolved session/cookie settings (the password is not exposed). */
+  protected get config(): Omit<ResolvedSessionSettings, 'password'> {
+    const { password: _password, ...config } = this.#browser.settings;
+    return config;
   }
 
   getStats(): MastraAuthWorkosStats {

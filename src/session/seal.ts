@@ -10,9 +10,12 @@ const VERSION_SUFFIX = '~2';
 /** Seals are a few KiB (two tokens and a user); anything far larger is not ours. */
 export const MAX_SEAL_LENGTH = 16 * 1024;
 
-/** Seals `data` (JSON) with `password` (≥ 32 characters). */
+/**
+ * Seals `data` (JSON) with `password` (≥ 32 characters). Plain `JSON.stringify`, as the SDK does:
+ * `undefined` members (SDK objects have some) are dropped instead of refused.
+ */
 export async function sealData(data: unknown, password: string): Promise<string> {
-  const sealed = await seal(data, { id: '1', secret: password }, { ...defaults, ttl: 0 });
+  const sealed = await seal(data, { id: '1', secret: password }, { ...defaults, ttl: 0, encode: JSON.stringify });
   return `${sealed}${VERSION_SUFFIX}`;
 }
 
