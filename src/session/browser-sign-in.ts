@@ -5,28 +5,16 @@
  * Mastra forces on us: the callback's `Cookie` header, handed over by `setCallbackCookieHeader`
  * right before `handleCallback`.
  */
-import type { User, WorkOS } from '@workos-inc/node';
 import type { Clock } from '../shared/clock';
 import { cookieHeaderOf, serializeCookie } from './cookies';
-import { resolveSessionSettings, type ResolvedSessionSettings, type WorkOSSessionConfig, type WorkOSSSOConfig } from './options';
-import type { RefreshSettings } from './refresher';
-import { SessionCore, type LogFn, type RefreshedSession, type SessionRecord, type VerifiedAccessToken } from './session-core';
+import { resolveSessionSettings, type ResolvedSessionSettings, type WorkOSSessionConfig } from './options';
+import { SessionCore, type LogFn, type RefreshedSession, type SessionCoreDeps, type SessionRecord } from './session-core';
 
-export interface BrowserSignInOptions<U> {
-  workos: WorkOS;
-  clientId: string;
+/** The core's dependencies, with the raw `session` options instead of resolved settings. */
+export interface BrowserSignInOptions<U> extends Omit<SessionCoreDeps<U>, 'settings'> {
   redirectUri: string | undefined;
-  sso: WorkOSSSOConfig | undefined;
   session: WorkOSSessionConfig | undefined;
   env: Record<string, string | undefined>;
-  clock: Clock;
-  verify(accessToken: string): Promise<VerifiedAccessToken>;
-  isExpired(error: unknown): boolean;
-  toUser(workosUser: User, payload: VerifiedAccessToken['payload']): Promise<U>;
-  call<T>(operation: string, run: (workos: WorkOS) => Promise<T>): Promise<T>;
-  log: LogFn;
-  refresh?: Partial<RefreshSettings>;
-  cacheSize?: number;
 }
 
 export interface LoginResult<U> {
@@ -60,20 +48,7 @@ export class BrowserSignIn<U> {
     this.#core =
       password === undefined
         ? undefined
-        : new SessionCore<U>({
-            workos: options.workos,
-            clientId: options.clientId,
-            settings: { ...this.settings, password },
-            sso: options.sso,
-            clock: options.clock,
-            verify: options.verify,
-            isExpired: options.isExpired,
-            toUser: options.toUser,
-            call: options.call,
-            log: options.log,
-            ...(options.refresh !== undefined && { refresh: options.refresh }),
-            ...(options.cacheSize !== undefined && { cacheSize: options.cacheSize }),
-          });
+        : new SessionCore<U>({ ...options, settings: { ...this.settings, password } });
   }
 
   /** Whether cookie sessions are on (off only in production without a cookie password). */
