@@ -10,5 +10,5 @@ export default defineConfig({
   splitting: false,
   treeshake: true,
   // Peer and runtime dependencies stay external: users get one copy of each.
-  external: ['@mastra/core', '@workos-inc/node', 'jose'],
+  external: ['@mastra/core', '@workos-inc/node', 'jose', '@mastra/hono', 'hono', '@hono/node-server'],
 });

@@ -1,7 +1,15 @@
 export * from './auth/index';
 export * from './session/index';
-export { WorkOSConfigError } from './shared/errors';
-export type { WorkOSConnectionOptions } from './shared/workos-connection';
+export {
+  WorkOSConfigError,
+  WorkOSMastraError,
+  WorkOSUpstreamError,
+  isWorkOSMastraError,
+  type UpstreamFailure,
+  type UpstreamFailureKind,
+} from './shared/errors';
+export type { WorkOSClientLike, WorkOSConnectionOptions } from './shared/workos-connection';
+export type { Clock } from './shared/clock';
 export * from './rbac/index';
 export * from './fga/index';
 export * from './directory-sync/index';

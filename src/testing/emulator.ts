@@ -229,10 +229,20 @@ export class WorkOSEmulator {
     };
   }
 
+  /**
+   * Options that point *your app's own* WorkOS client here: `new WorkOS(emu.apiKey, emu.clientOptions())`.
+   * (The SDK reads only `WORKOS_API_KEY`/`WORKOS_CLIENT_ID` from the environment, not the host,
+   * so `env()` alone does not redirect a client your app builds itself.) Retries are off, so an
+   * injected fault is seen once.
+   */
+  clientOptions(): { clientId: string; apiHostname: string; port: number; https: false; maxRetries: 0 } {
+    const { clientId, apiHostname, port } = this.connection;
+    return { clientId, apiHostname, port, https: false, maxRetries: 0 };
+  }
+
   /** A real `@workos-inc/node` client pointed at the emulator, with retries off (`maxRetries: 0`). */
   createWorkOSClient(): WorkOS {
-    const { apiKey, ...options } = this.connection;
-    return new WorkOS(apiKey, { ...options, maxRetries: 0 });
+    return new WorkOS(this.apiKey, this.clientOptions());
   }
 
   // ---- lifecycle ----
@@ -583,9 +593,11 @@ export class WorkOSEmulator {
   // ---- Authorization API model ----
 
   /**
-   * Declares an environment role granting `permissions`. A membership whose `role`/`roles`
-   * include it holds those permissions on every resource of its organization; a role assignment
-   * holds them on the resource and its descendants.
+   * Declares a role granting `permissions`: an environment role, or with `organizationId` a custom
+   * role of that organization; `resourceTypeSlug` (default `'organization'`) names the resource
+   * type it belongs to. A membership whose `role`/`roles` include it holds those permissions on
+   * every resource of its organization; a role assignment holds them on the resource and its
+   * descendants.
    */
   defineRole(input: DefineRoleInput): EmulatorRole {
     return this.authorization.defineRole(input);
