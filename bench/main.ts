@@ -14,6 +14,7 @@ import { MB, seconds } from './measure';
 import { measureMemory } from './memory';
 import { jsonLine, markdownTable, score, type BenchRow } from './report';
 import { GENERATE, LIST_AGENTS, measureThroughput, type ThroughputResult } from './throughput';
+import { measureSessionCost } from './session-cost';
 import { measureVerifyCost } from './verify-cost';
 
 function numberFromEnv(name: string, fallback: number): number {
@@ -94,6 +95,27 @@ async function main(): Promise<void> {
         metric: 'Cross-check: CPU-time ratio, same token again',
         ours: verify.repeated.cpuRatio,
         ratio: verify.repeated.cpuRatio,
+      },
+    );
+
+    const session = await timed('session cookies', () => measureSessionCost({ rounds: config.rounds, batch: 200, burst: 100 }));
+    rows.push(
+      {
+        key: 'cookie_request_warm',
+        metric: 'authenticateToken with a wos_session cookie, warm caches (unsealed session + verified token)',
+        ours: session.cookieWarm.oursNs / 1000,
+        baseline: session.cookieWarm.baselineNs / 1000,
+        baselineName: 'bare jose jwtVerify',
+        ratio: session.cookieWarm.ratio,
+        unit: 'µs',
+        target: { on: 'ratio', op: '<=', value: 1.3 },
+      },
+      {
+        key: 'expired_cookie_burst_refresh_grants',
+        metric: `Refresh grants, ${session.expiredBurst.requests} concurrent Mastra requests with one expired cookie`,
+        ours: session.expiredBurst.refreshGrants,
+        target: { on: 'ours', op: '==', value: 1 },
+        note: `${session.expiredBurst.ok}/${session.expiredBurst.requests} answered 200`,
       },
     );
 

@@ -1,4 +1,5 @@
 export * from './auth/index';
+export * from './session/index';
 export {
   WorkOSConfigError,
   WorkOSMastraError,

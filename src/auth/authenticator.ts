@@ -88,6 +88,20 @@ export class WorkOSAuthenticator {
     return copyUser(user);
   }
 
+  /**
+   * The user of a verified session cookie: the WorkOS user comes from the seal (no `getUser`
+   * call); memberships, token context and `mapJwtPayloadToUser` apply as for a bearer token.
+   */
+  async authenticateSession(payload: VerifiedPayload, workosUser: User): Promise<WorkOSUser> {
+    let memberships: OrganizationMembership[] | null = null;
+    if (this.#settings.fetchMemberships) {
+      memberships = this.#directory.peekMemberships(workosUser.id) ?? (await this.#loadMemberships(workosUser.id)) ?? null;
+    }
+    const profile = this.#profile(payload, workosUser, memberships);
+    if (this.#mapJwtPayloadToUser) return this.#withHook(payload, profile);
+    return { ...payload, ...profile };
+  }
+
   #memoCurrent(memo: BuiltUserMemo): boolean {
     if (memo.source !== null && this.#directory.peekUser(memo.source.id) !== memo.source) return false;
     if (memo.memberships !== null && this.#directory.peekMemberships(memo.subjectId) !== memo.memberships) return false;

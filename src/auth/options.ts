@@ -6,6 +6,7 @@ import { nonEmptyString, OptionValidator } from '../shared/options';
 import type { CacheSettings } from '../shared/read-through-cache';
 import { resolveWorkOSConnection, type ResolvedWorkOSConnection, type WorkOSConnectionOptions } from '../shared/workos-connection';
 import type { WorkOSJwtClaimsConfig } from './claims';
+import type { WorkOSSessionConfig, WorkOSSSOConfig } from '../session/options';
 import type { KeySetSettings } from './key-set';
 import type { WorkOSUser } from './user';
 
@@ -52,6 +53,11 @@ export interface MastraAuthWorkosOptions extends WorkOSConnectionOptions, Mastra
   logger?: IMastraLogger;
   /** Source of the current time for every expiry, cache and back-off (for tests). Default: the system clock. */
   clock?: Clock;
+  // ---- browser sign-in (see src/session/) ----
+  /** Which WorkOS login the SSO button starts (connection, OAuth provider, organization, or AuthKit). */
+  sso?: WorkOSSSOConfig;
+  /** The sealed session cookie (`wos_session`): name, password (`WORKOS_COOKIE_PASSWORD`), lifetime, attributes. */
+  session?: WorkOSSessionConfig;
 }
 
 /** Every option with its default applied: the one place defaults live. */

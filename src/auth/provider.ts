@@ -1,19 +1,27 @@
 import { MastraAuthProvider } from '@mastra/core/server';
+import type { AuthInitContext, ISessionProvider, ISSOProvider, IUserProvider } from '@mastra/core/server';
 import type { WorkOS } from '@workos-inc/node';
 import { OncePerWindowLogger, type LogLevel } from '../shared/log-once';
 import { WorkOSMastraError } from '../shared/errors';
 import { WorkOSGateway } from '../shared/gateway';
+import { BrowserSignIn } from '../session/browser-sign-in';
+import type { ResolvedSessionSettings } from '../session/options';
+import type { SessionRecord } from '../session/session-core';
 import { WorkOSOrganizations } from './organizations';
 import { WorkOSAuthenticator } from './authenticator';
 import { WorkOSDirectory } from './directory';
 import { WorkOSAuthError, type AuthFailureCode } from './errors';
 import { WorkOSKeySet } from './key-set';
 import { resolveAuthSettings, type MastraAuthWorkosOptions, type ResolvedAuthSettings } from './options';
-import type { WorkOSUser } from './user';
+import { mapWorkOSUserToEEUser, type WorkOSUser } from './user';
 import { TokenVerifier } from './verify';
 
 /** The request type Mastra passes (taken from the base class so both declarations agree). */
 export type MastraAuthRequest = Parameters<MastraAuthProvider<WorkOSUser>['authorizeUser']>[1];
+
+/** Mastra's SSO result and button shapes (not exported by name from @mastra/core). */
+type SSOCallbackResult = Awaited<ReturnType<ISSOProvider<WorkOSUser>['handleCallback']>>;
+type SSOLoginConfig = ReturnType<ISSOProvider<WorkOSUser>['getLoginButtonConfig']>;
 
 /** Routine rejections log at debug; trouble that an operator must see logs at warn. */
 const LOG_LEVELS: Partial<Record<AuthFailureCode, LogLevel>> = {
@@ -27,6 +35,8 @@ export interface MastraAuthWorkosStats {
   workosApiCalls: number;
   /** JWKS fetches made by this instance. */
   jwksFetches: number;
+  /** Refresh-token grants sent to WorkOS by this instance. */
+  sessionRefreshGrants: number;
   cachedUsers: number;
   cachedTokens: number;
 }
@@ -38,16 +48,21 @@ export interface MastraAuthWorkosStats {
  * read from WorkOS (cached) and handed to Mastra as a {@link WorkOSUser}. Invalid credentials and
  * WorkOS failures yield `null` (401), with the reason logged once per window.
  */
-export class MastraAuthWorkos extends MastraAuthProvider<WorkOSUser> {
+export class MastraAuthWorkos
+  extends MastraAuthProvider<WorkOSUser>
+  implements ISSOProvider<WorkOSUser>, IUserProvider<WorkOSUser>, ISessionProvider<SessionRecord>
+{
   readonly #workos: WorkOS;
   readonly #clientId: string;
-  readonly #settings: ResolvedAuthSettings;
   readonly #keySet: WorkOSKeySet;
   readonly #directory: WorkOSDirectory;
   readonly #verifier: TokenVerifier;
   readonly #authenticator: WorkOSAuthenticator;
   readonly #log: OncePerWindowLogger;
   readonly #gateway: WorkOSGateway;
+  readonly #settings: ResolvedAuthSettings;
+  readonly #browser: BrowserSignIn<WorkOSUser>;
+  readonly #ssoConfig: MastraAuthWorkosOptions['sso'];
   readonly #organizations: WorkOSOrganizations;
   readonly #options: MastraAuthWorkosOptions;
 
@@ -81,14 +96,42 @@ export class MastraAuthWorkos extends MastraAuthProvider<WorkOSUser> {
     );
     this.#directory = new WorkOSDirectory(this.#gateway, settings.cache, clock);
     this.#authenticator = new WorkOSAuthenticator(settings, this.#verifier, this.#directory, options.mapJwtPayloadToUser);
+    // ---- browser sign-in: src/session/ does the work ----
+    this.#ssoConfig = options.sso;
+    this.#browser = new BrowserSignIn<WorkOSUser>({
+      workos: this.#workos,
+      clientId: this.#clientId,
+      redirectUri: settings.redirectUri,
+      sso: options.sso,
+      session: options.session,
+      env: process.env,
+      clock,
+      verify: (accessToken) => this.#verifier.verify(accessToken),
+      isExpired: (error) => error instanceof WorkOSAuthError && error.code === 'token_expired',
+      toUser: (workosUser, payload) => this.#authenticator.authenticateSession(payload, workosUser),
+      call: (operation, run) => this.#gateway.call(operation, run),
+      log: (level, reason, message, context) => this.#log.log(level, reason, message, context),
+      ...(settings.cache === false && { cacheSize: 0 }),
+    });
     this.#organizations = new WorkOSOrganizations(this.#gateway, this.#directory);
     this.#options = options;
     this.registerOptions(options);
   }
 
-  /** Verified user for a bearer token, or `null` (never throws). */
-  async authenticateToken(token: string, _request?: MastraAuthRequest): Promise<WorkOSUser | null> {
+  /**
+   * The user of a request, or `null` (never throws). The session cookie comes first (or a sealed
+   * value passed as `token`, as Mastra does after a refresh); an expired cookie gives `null`
+   * without calling WorkOS so that Mastra's refresh path runs. Then the bearer token.
+   */
+  async authenticateToken(token: string, request?: MastraAuthRequest): Promise<WorkOSUser | null> {
     try {
+      const sealedToken = typeof token === 'string' && token.startsWith('Fe26.2*');
+      const sealed = sealedToken ? token : this.#browser.sessionIdFromRequest(request);
+      if (sealed) {
+        const session = await this.#browser.authenticate(sealed);
+        if (session.status === 'ok') return session.user;
+        if (sealedToken || !token) return null;
+      }
       // A repeated token is answered synchronously: awaiting a plain value costs no extra hop.
       return await this.#authenticator.authenticate(token);
     } catch (error) {
@@ -111,9 +154,138 @@ export class MastraAuthWorkos extends MastraAuthProvider<WorkOSUser> {
     return this.#clientId;
   }
 
-  /** The OAuth redirect URI (option, else `WORKOS_REDIRECT_URI`), `''` when none is set. */
+  /** The configured redirect URI (option, env, or `init`), `''` when none. */
   getRedirectUri(): string {
-    return this.#settings.redirectUri ?? '';
+    return this.#browser.redirectUri ?? '';
+  }
+
+  /** Upstream returned authkit-session's `AuthService`; this package has none (see README). */
+  getAuthService(): undefined {
+    return undefined;
+  }
+
+  /** Mastra hosts that know their public URL: `<publicUrl>/auth/callback` becomes the redirect URI when none is set. */
+  async init(ctx: AuthInitContext): Promise<void> {
+    if (this.#browser.redirectUri) return;
+    if (ctx?.publicUrl) {
+      this.#browser.redirectUri = `${ctx.publicUrl.replace(/\/+$/, '')}/auth/callback`;
+      return;
+    }
+    throw new Error(
+      'WorkOS redirect URI is required. Provide it in the options or set WORKOS_REDIRECT_URI environment variable, or call init() with a publicUrl.',
+    );
+  }
+
+  // ---- ISSOProvider (browser sign-in; delegated to src/session/) ----
+
+  /** WorkOS's authorization URL (AuthKit, or the configured connection/provider/organization), with PKCE. */
+  getLoginUrl(redirectUri: string, state: string): string {
+    return this.#browser.loginUrl(redirectUri, state);
+  }
+
+  /** The signed, 10-minute `wos_auth_state` cookie that binds the callback to this browser. */
+  getLoginCookies(redirectUri: string, state: string): string[] {
+    return this.#browser.loginCookies(redirectUri, state);
+  }
+
+  /** Called by Mastra with the callback request's `Cookie` header right before {@link handleCallback}. */
+  setCallbackCookieHeader(cookieHeader: string | null | undefined): void {
+    this.#browser.setCallbackCookieHeader(cookieHeader);
+  }
+
+  /** Checks the state cookie, exchanges the code (PKCE), seals the session; throws on a mismatch. */
+  handleCallback(code: string, state: string): Promise<SSOCallbackResult> {
+    // Synchronously, before any await: Mastra sets the header and calls us back to back.
+    const cookieHeader = this.#browser.takeCallbackCookieHeader();
+    return this.#browser.handleCallback(code, state, cookieHeader);
+  }
+
+  /** WorkOS's logout URL for the cookie's session (read without network or refresh), else `null`. */
+  getLogoutUrl(redirectUri: string, request?: Request): Promise<string | null> {
+    return this.#browser.logoutUrl(redirectUri, request);
+  }
+
+  getLoginButtonConfig(): SSOLoginConfig {
+    const sso = this.#ssoConfig;
+    const named: Record<string, string> = {
+      GoogleOAuth: 'Sign in with Google',
+      MicrosoftOAuth: 'Sign in with Microsoft',
+      GitHubOAuth: 'Sign in with GitHub',
+      AppleOAuth: 'Sign in with Apple',
+    };
+    return {
+      provider: 'workos',
+      text: sso?.buttonText ?? (sso?.provider ? named[sso.provider] : undefined) ?? 'Sign in',
+      ...(sso?.description !== undefined && { description: sso.description }),
+      ...(sso?.icon !== undefined && { icon: sso.icon }),
+    };
+  }
+
+  // ---- IUserProvider ----
+
+  /** The signed-in user of a browser request (session cookie), or `null`. */
+  async getCurrentUser(request: Request): Promise<WorkOSUser | null> {
+    try {
+      return await this.#browser.currentUser(request);
+    } catch (error) {
+      this.#reportFailure(error);
+      return null;
+    }
+  }
+
+  /** A WorkOS user by id (cached), or `null`. */
+  async getUser(userId: string): Promise<WorkOSUser | null> {
+    try {
+      return mapWorkOSUserToEEUser(await this.#directory.getUser(userId));
+    } catch {
+      return null;
+    }
+  }
+
+  /** Several users by id (each cached; unknown ones are `null`). */
+  getUsers(userIds: string[]): Promise<Array<WorkOSUser | null>> {
+    return Promise.all(userIds.map((id) => this.getUser(id)));
+  }
+
+  getUserProfileUrl(user: WorkOSUser): string {
+    return `/profile/${user.id}`;
+  }
+
+  // ---- ISessionProvider (the session id is the sealed cookie: a credential, never logged) ----
+
+  createSession(userId: string, metadata?: Record<string, unknown>): Promise<SessionRecord> {
+    return this.#browser.createSession(userId, metadata);
+  }
+
+  validateSession(sessionId: string): Promise<SessionRecord | null> {
+    return this.#browser.validateSession(sessionId).catch(() => null);
+  }
+
+  /** Revokes the WorkOS session; its cookies are refused from now on. Never throws. */
+  destroySession(sessionId: string): Promise<void> {
+    return this.#browser.destroySession(sessionId).catch(() => undefined);
+  }
+
+  /** One refresh grant per session at a time; concurrent and late callers get the same new session. */
+  async refreshSession(sessionId: string): Promise<SessionRecord | null> {
+    try {
+      return (await this.#browser.refreshSession(sessionId))?.record ?? null;
+    } catch (error) {
+      this.#reportFailure(error);
+      return null;
+    }
+  }
+
+  getSessionIdFromRequest(request: Request): string | null {
+    return this.#browser.sessionIdFromRequest(request);
+  }
+
+  getSessionHeaders(session: SessionRecord): Record<string, string> {
+    return this.#browser.sessionHeaders(session);
+  }
+
+  getClearSessionHeaders(): Record<string, string> {
+    return this.#browser.clearSessionHeaders();
   }
 
   /** Drops a user's cached profile and memberships (e.g. from a Directory Sync webhook). */
@@ -187,10 +359,22 @@ export class MastraAuthWorkos extends MastraAuthProvider<WorkOSUser> {
     return this.#options.mapJwtPayloadToUser;
   }
 
+  /** The `sso` option. */
+  protected get ssoConfig(): MastraAuthWorkosOptions['sso'] {
+    return this.#ssoConfig;
+  }
+
+  /** The resolved session/cookie settings (the password is not exposed). */
+  protected get config(): Omit<ResolvedSessionSettings, 'password'> {
+    const { password: _password, ...config } = this.#browser.settings;
+    return config;
+  }
+
   getStats(): MastraAuthWorkosStats {
     return {
       workosApiCalls: this.#gateway.calls,
       jwksFetches: this.#keySet.fetchCount,
+      sessionRefreshGrants: this.#browser.refreshGrants,
       cachedUsers: this.#directory.cachedUsers,
       cachedTokens: this.#verifier.cachedTokens,
     };

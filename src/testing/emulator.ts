@@ -18,7 +18,8 @@ import { authorizationRoutes } from './routes-authorization';
 import { directorySyncRoutes } from './routes-directory-sync';
 import { WebhookSender } from './webhooks';
 import { userManagementRoutes } from './routes-user-management';
-import { SessionAuthority } from './sessions';
+import { browserRoutes } from './routes-browser';
+import { SessionAuthority, type EmulatorSessionInfo } from './sessions';
 import { DirectoryStore } from './store';
 import type {
   AssignRoleInput,
@@ -65,6 +66,9 @@ interface ResolvedOptions {
   host: string;
   port: number;
   tokenTtlSeconds: number;
+  clock: { now(): number };
+  redirectUris: string[] | undefined;
+  autoApprove: boolean;
 }
 
 /** A call record whose status is filled in when the response goes out. */
@@ -106,7 +110,10 @@ export class WorkOSEmulator {
   /** Host the server is bound to, as given (`'127.0.0.1'` by default). */
   readonly hostname: string;
 
-  private readonly ttlSeconds: number;
+  private ttlSeconds: number;
+  private clockSource: { now(): number };
+  private readonly redirectUris: Set<string> | undefined;
+  private autoApproveLogins: boolean;
   private readonly requestedPort: number;
   private readonly server: Server;
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -118,7 +125,7 @@ export class WorkOSEmulator {
   private readonly dsync = new DirectorySyncModel(this.order, (id) => this.directory.getOrganization(id) !== undefined);
   private readonly webhooks = new WebhookSender();
   private readonly auditLog = new AuditAndPortalLog();
-  private readonly sessions: SessionAuthority;
+  private readonly sessionAuthority: SessionAuthority;
   private readonly router: Router;
   private boundPort = 0;
   private requestCount = 0;
@@ -132,21 +139,32 @@ export class WorkOSEmulator {
     this.clientId = options.clientId;
     this.hostname = options.host;
     this.ttlSeconds = options.tokenTtlSeconds;
+    this.clockSource = options.clock;
+    this.redirectUris = options.redirectUris && new Set(options.redirectUris);
+    this.autoApproveLogins = options.autoApprove;
     this.requestedPort = options.port;
-    this.sessions = new SessionAuthority({
+    this.sessionAuthority = new SessionAuthority({
       directory: this.directory,
       authorization: this.authorization,
       clientId: this.clientId,
       apiKey: this.apiKey,
       mint: (claims) => this.mintAccessToken(claims as MintAccessTokenInput),
+      now: () => this.clockSource.now(),
     });
     this.router = new Router([
       ...userManagementRoutes({
         directory: this.directory,
-        sessions: this.sessions,
+        sessions: this.sessionAuthority,
         keys: this.keys,
         order: this.order,
         clientId: this.clientId,
+      }),
+      ...browserRoutes({
+        directory: this.directory,
+        sessions: this.sessionAuthority,
+        clientId: this.clientId,
+        isAllowedRedirect: (uri) => this.isAllowedRedirect(uri),
+        autoApprove: () => this.autoApproveLogins,
       }),
       ...authorizationRoutes({ directory: this.directory, authorization: this.authorization, order: this.order }),
       ...directorySyncRoutes({ model: this.dsync, order: this.order }),
@@ -245,7 +263,7 @@ export class WorkOSEmulator {
   reset(): void {
     this.directory.clear();
     this.authorization.clear();
-    this.sessions.clear();
+    this.sessionAuthority.clear();
     this.faults.clear();
     this.dsync.clear();
     this.webhooks.clear();
@@ -433,7 +451,79 @@ export class WorkOSEmulator {
    * ```
    */
   mintAccessToken(input: MintAccessTokenInput): Promise<string> {
-    return mintAccessToken(this.keys, { issuer: this.issuer, ttlSeconds: this.ttlSeconds }, input);
+    return mintAccessToken(this.keys, { issuer: this.issuer, ttlSeconds: this.ttlSeconds, now: this.clockSource.now() }, input);
+  }
+
+  // ---- browser sign-in, sessions and time ----
+
+  /**
+   * The hosted login page URL for a redirect URI (what `getAuthorizationUrl` builds). Open it in
+   * a browser, or GET it with `autoApprove` and `loginHint`.
+   */
+  authorizeUrl(input: { redirectUri: string; state?: string; loginHint?: string; codeChallenge?: string }): string {
+    const url = new URL(`${this.baseUrl}/user_management/authorize`);
+    url.searchParams.set('client_id', this.clientId);
+    url.searchParams.set('provider', 'authkit');
+    url.searchParams.set('redirect_uri', input.redirectUri);
+    url.searchParams.set('response_type', 'code');
+    if (input.state !== undefined) url.searchParams.set('state', input.state);
+    if (input.loginHint !== undefined) url.searchParams.set('login_hint', input.loginHint);
+    if (input.codeChallenge !== undefined) {
+      url.searchParams.set('code_challenge', input.codeChallenge);
+      url.searchParams.set('code_challenge_method', 'S256');
+    }
+    return url.toString();
+  }
+
+  /** Sessions created by redeemed codes, with their refresh-grant counts and end state. */
+  sessions(): EmulatorSessionInfo[] {
+    return this.sessionAuthority.list();
+  }
+
+  /** One session by id (the access token's `sid`). */
+  session(sessionId: string): EmulatorSessionInfo | undefined {
+    return this.sessionAuthority.get(sessionId);
+  }
+
+  /** Ends a session as `sessions/revoke` does: its refresh tokens stop working. */
+  revokeSession(sessionId: string): boolean {
+    return this.sessionAuthority.end(sessionId, 'revoked');
+  }
+
+  /** The emulator's current time (ms). */
+  now(): number {
+    return this.clockSource.now();
+  }
+
+  /** Replaces the time source (token `iat`/`exp`, code expiry). */
+  setClock(clock: { now(): number }): void {
+    this.clockSource = clock;
+  }
+
+  /** Lifetime of access tokens minted from now on, in seconds (for example 5 for expiry tests). */
+  setTokenTtl(seconds: number): void {
+    if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`WorkOS emulator: token TTL must be a positive number; got ${seconds}.`);
+    this.ttlSeconds = seconds;
+  }
+
+  /** Turns sign-in by `login_hint` without the page on or off. */
+  setAutoApprove(on: boolean): void {
+    this.autoApproveLogins = on;
+  }
+
+  private isAllowedRedirect(uri: string): boolean {
+    let url: URL;
+    try {
+      url = new URL(uri);
+    } catch {
+      return false;
+    }
+    if (this.redirectUris) {
+      if (this.redirectUris.has(uri)) return true;
+      // `return_to` of logout: the origin of an allowed redirect URI.
+      return [...this.redirectUris].some((allowed) => URL.canParse(allowed) && new URL(allowed).origin === url.origin && url.pathname === '/');
+    }
+    return (url.protocol === 'http:' || url.protocol === 'https:') && isLoopback(url.hostname.replace(/^\[|\]$/g, ''));
   }
 
   /**
@@ -442,7 +532,7 @@ export class WorkOSEmulator {
    * `permissions` of the user's membership there) and a single-use refresh token.
    */
   issueAuthorizationCode(input: IssueAuthorizationCodeInput): string {
-    return this.sessions.issueCode(input);
+    return this.sessionAuthority.issueCode(input);
   }
 
   /** Replaces the signing key. With `keepPrevious` (default) the old key stays in the JWKS. */
@@ -556,7 +646,8 @@ export class WorkOSEmulator {
       reply(out);
     } catch (error) {
       if (error instanceof EmulatorApiError) {
-        reply({ status: error.status, body: error.body });
+        const html = (error as EmulatorApiError & { html?: string }).html;
+        reply(html === undefined ? { status: error.status, body: error.body } : { status: error.status, body: html, contentType: 'text/html; charset=utf-8' });
         return;
       }
       console.error('[workos-emulator] unexpected error while handling', method, url.pathname, error);
@@ -629,6 +720,9 @@ function resolveOptions(options: WorkOSEmulatorOptions): ResolvedOptions {
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 0,
     tokenTtlSeconds: options.tokenTtlSeconds ?? 300,
+    clock: options.clock ?? { now: () => Date.now() },
+    redirectUris: options.redirectUris,
+    autoApprove: options.autoApprove ?? false,
   };
   if (!resolved.apiKey.trim() || /\s/.test(resolved.apiKey)) throw new Error('WorkOS emulator: apiKey must be a non-empty string without spaces.');
   if (!/^[\w.-]+$/.test(resolved.clientId)) throw new Error('WorkOS emulator: clientId may only contain letters, digits, "_", "-" and ".".');

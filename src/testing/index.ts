@@ -14,6 +14,7 @@
  */
 export { startWorkOSEmulator, WorkOSEmulator } from './emulator';
 export { EmulatorApiError } from './errors';
+export type { EmulatorSessionInfo } from './sessions';
 export { ManualClock } from './clock';
 export { startMastraServer, type MastraLike, type RunningMastraServer, type StartMastraServerOptions } from './mastra-server';
 export { signWebhookBody } from './webhooks';

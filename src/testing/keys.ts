@@ -105,11 +105,11 @@ const OPTION_KEYS = new Set(['expiresIn', 'kid', 'header', 'signWith']);
  */
 export async function mintAccessToken(
   keys: KeyRing,
-  defaults: { issuer: string; ttlSeconds: number },
+  defaults: { issuer: string; ttlSeconds: number; now?: number },
   input: MintAccessTokenInput,
 ): Promise<string> {
   const signWith = input.signWith ?? 'current';
-  const iat = Math.floor(Date.now() / 1000);
+  const iat = Math.floor((defaults.now ?? Date.now()) / 1000);
   const claims: Record<string, unknown> = {
     iss: defaults.issuer,
     sub: input.sub,

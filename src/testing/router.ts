@@ -18,6 +18,9 @@ export interface RequestContext {
 export interface Reply {
   status: number;
   body?: unknown;
+  /** Default: JSON for objects, text for strings. */
+  contentType?: string;
+  headers?: Record<string, string>;
 }
 
 export type Handler = (ctx: RequestContext) => Reply | Promise<Reply>;

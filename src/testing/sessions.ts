@@ -39,17 +39,55 @@ export interface SessionDeps {
   apiKey: string;
   /** Signs an access token with the emulator's current key. */
   mint: (claims: Record<string, unknown>) => Promise<string>;
+  /** The emulator's clock (ms). */
+  now: () => number;
 }
+
+/** A session as tests see it: who, which organization, how often it was refreshed, whether it ended. */
+export interface EmulatorSessionInfo {
+  readonly sessionId: string;
+  readonly userId: string;
+  readonly organizationId: string | undefined;
+  /** Successful `refresh_token` grants of this session. */
+  readonly refreshCount: number;
+  /** `'revoked'` (sessions/revoke), `'logged_out'` (sessions/logout) or `undefined` while active. */
+  readonly ended: 'revoked' | 'logged_out' | undefined;
+}
+
+type MutableSessionInfo = { -readonly [K in keyof EmulatorSessionInfo]: EmulatorSessionInfo[K] };
 
 export class SessionAuthority {
   private readonly codes = new Map<string, PendingCode>();
   private readonly refreshTokens = new Map<string, Session>();
+  private readonly sessions = new Map<string, MutableSessionInfo>();
 
   constructor(private readonly deps: SessionDeps) {}
 
   clear(): void {
     this.codes.clear();
     this.refreshTokens.clear();
+    this.sessions.clear();
+  }
+
+  /** Every session created by a redeemed code, oldest first. */
+  list(): EmulatorSessionInfo[] {
+    return [...this.sessions.values()].map((info) => ({ ...info }));
+  }
+
+  get(sessionId: string): EmulatorSessionInfo | undefined {
+    const info = this.sessions.get(sessionId);
+    return info && { ...info };
+  }
+
+  /** Ends a session: its refresh tokens stop working. `false` for an unknown session. */
+  end(sessionId: string, how: 'revoked' | 'logged_out'): boolean {
+    const info = this.sessions.get(sessionId);
+    if (!info) return false;
+    info.ended ??= how;
+    for (const [token, session] of this.refreshTokens) {
+      if (session.sessionId === sessionId) this.refreshTokens.delete(token);
+    }
+    return true;
   }
 
   /** Creates a single-use code; throws when the user (or their active membership) is missing. */
@@ -63,7 +101,7 @@ export class SessionAuthority {
       organizationId: input.organizationId,
       claims: { ...input.claims },
       authenticationMethod: input.authenticationMethod ?? 'Password',
-      expiresAt: Date.now() + CODE_TTL_MS,
+      expiresAt: this.deps.now() + CODE_TTL_MS,
       codeChallenge: input.codeChallenge,
     });
     return code;
@@ -92,7 +130,7 @@ export class SessionAuthority {
     const pending = this.codes.get(code);
     // Single use: the code is burnt even if the checks below fail.
     this.codes.delete(code);
-    if (!pending || pending.expiresAt < Date.now()) {
+    if (!pending || pending.expiresAt < this.deps.now()) {
       throw oauthError('invalid_grant', 'The code is invalid, expired, or has already been used.');
     }
     const verifier = typeof body.code_verifier === 'string' ? body.code_verifier : undefined;
@@ -104,7 +142,15 @@ export class SessionAuthority {
       throw oauthError('invalid_client', 'A client_secret (or a PKCE code_verifier) is required.', 401);
     }
     this.deps.directory.touchSignIn(pending.userId);
-    return this.respond(pending);
+    const { expiresAt: _expiresAt, codeChallenge: _challenge, ...session } = pending;
+    this.sessions.set(session.sessionId, {
+      sessionId: session.sessionId,
+      userId: session.userId,
+      organizationId: session.organizationId,
+      refreshCount: 0,
+      ended: undefined,
+    });
+    return this.respond(session);
   }
 
   private async refresh(body: Record<string, unknown>): Promise<Record<string, unknown>> {
@@ -112,10 +158,17 @@ export class SessionAuthority {
     const session = this.refreshTokens.get(token);
     this.refreshTokens.delete(token); // single use
     if (!session) throw oauthError('invalid_grant', 'The refresh token is invalid or has already been used.');
+    const info = this.sessions.get(session.sessionId);
+    if (info?.ended) throw oauthError('invalid_grant', 'The session has ended.');
     // Switching organization on refresh is allowed for organizations the user is an active member of;
     // without `organization_id` the session keeps its current organization.
     const organizationId = typeof body.organization_id === 'string' ? body.organization_id : session.organizationId;
-    return this.respond({ ...session, organizationId });
+    const response = await this.respond({ ...session, organizationId });
+    if (info) {
+      info.refreshCount += 1;
+      info.organizationId = organizationId;
+    }
+    return response;
   }
 
   private async respond(session: Session): Promise<Record<string, unknown>> {

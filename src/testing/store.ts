@@ -122,6 +122,16 @@ export class DirectoryStore {
     return structuredClone(user);
   }
 
+  /** Every user, in creation order (copies). */
+  listUsers(): EmulatorUser[] {
+    return [...this.users.values()].map((user) => structuredClone(user));
+  }
+
+  findUserByEmail(email: string): EmulatorUser | undefined {
+    const id = this.userIdsByEmail.get(email.toLowerCase());
+    return id === undefined ? undefined : this.getUser(id);
+  }
+
   /** Records a sign-in (authorization code redeemed). */
   touchSignIn(id: string): void {
     const user = this.users.get(id);

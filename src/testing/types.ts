@@ -18,6 +18,18 @@ export interface WorkOSEmulatorOptions {
   port?: number;
   /** Lifetime of minted and issued access tokens, in seconds. Default `300` (like WorkOS). */
   tokenTtlSeconds?: number;
+  /**
+   * The emulator's time source (token `iat`/`exp`, code expiry). Share one clock with the code under
+   * test and move it forward instead of sleeping. Default: the system clock.
+   */
+  clock?: { now(): number };
+  /**
+   * Redirect URIs the login page may send the browser back to (exact match; `return_to` of logout
+   * is checked against them and their origins). Default: any `http(s)` URL on a loopback host.
+   */
+  redirectUris?: string[];
+  /** `GET /user_management/authorize?login_hint=<email>` signs that user in without the page. Default `false`. */
+  autoApprove?: boolean;
 }
 
 /**
@@ -34,6 +46,10 @@ export type EmulatorRoute =
   | 'listOrganizationMemberships'
   | 'getOrganizationMembership'
   | 'authenticate'
+  | 'authorize'
+  | 'authorize.submit'
+  | 'sessions.logout'
+  | 'sessions.revoke'
   | 'authorization.check'
   | 'authorization.listResourcesForMembership'
   | 'authorization.createResource'
