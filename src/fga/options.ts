@@ -3,6 +3,7 @@ import type { IMastraLogger } from '@mastra/core/logger';
 import type { Clock } from '../shared/clock';
 import { isRecord, OptionValidator } from '../shared/options';
 import type { CacheSettings } from '../shared/read-through-cache';
+import type { SharedStore } from '../shared/store';
 import { resolveWorkOSConnection, type ResolvedWorkOSConnection, type WorkOSConnectionOptions } from '../shared/workos-connection';
 import type { WorkOSUser } from '../auth/user';
 
@@ -82,6 +83,12 @@ export interface MastraFGAWorkosOptions extends WorkOSConnectionOptions {
    * the agent's `agents:execute` check. `true`: checked in WorkOS like any workflow.
    */
   checkInternalWorkflows?: boolean;
+  /**
+   * A store shared by every instance (`createRedisStore(redis)` from `@mastra/auth-workos/redis`).
+   * With `cache` on, decisions are asked of WorkOS once per fleet, and role changes made through
+   * this provider (or `invalidateCache()`) clear them in every instance. Unused with `cache: false`.
+   */
+  store?: SharedStore;
   /** Source of the current time for cache expiry and back-off (for tests). Default: the system clock. */
   clock?: Clock;
 }
@@ -98,6 +105,7 @@ export interface ResolvedFGASettings {
   checkInternalWorkflows: boolean;
   clock: Clock;
   connection: ResolvedWorkOSConnection;
+  store: SharedStore | undefined;
 }
 
 /** Upper bound of `filterConcurrency`: more would be the unbounded fan-out this option exists to prevent. */
@@ -159,5 +167,6 @@ export function resolveFGASettings(options: MastraFGAWorkosOptions): ResolvedFGA
     checkInternalWorkflows: check.boolean('checkInternalWorkflows', options.checkInternalWorkflows, false),
     clock: check.clock(options.clock),
     connection: resolveWorkOSConnection(options, { env: process.env, requestTimeoutMs, component: 'MastraFGAWorkos' }),
+    store: check.store(options.store),
   };
 }

@@ -183,9 +183,12 @@ export class MastraFGAWorkos extends MastraBase implements IFGAManager<WorkOSUse
     return this.#manager.listRoleAssignments(options);
   }
 
-  /** Drop cached check results (only relevant with the `cache` option), e.g. after a change made elsewhere. */
-  invalidateCache(): void {
-    this.#checker.invalidate();
+  /**
+   * Drop cached check results (only relevant with the `cache` option), e.g. after a change made
+   * elsewhere; with a `store`, in every instance (settles when the store has it; never rejects).
+   */
+  invalidateCache(): Promise<void> {
+    return this.#checker.invalidate();
   }
 
   /** The WorkOS client this provider uses. */
