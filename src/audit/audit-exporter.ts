@@ -2,7 +2,8 @@ import type { IMastraLogger } from '@mastra/core/logger';
 import { MastraBase } from '@mastra/core/base';
 import type { AuditLogExport, CreateAuditLogEventOptions, WorkOS } from '@workos-inc/node';
 import { WorkOSConfigError, WorkOSMastraError } from '../shared/errors';
-import { systemClock, type Clock } from '../shared/clock';
+import type { Clock } from '../shared/clock';
+import { DEFAULT_ADMIN_REQUEST_TIMEOUT_MS, OptionValidator } from '../shared/options';
 import { WorkOSGateway } from '../shared/gateway';
 import { OncePerWindowLogger } from '../shared/log-once';
 
@@ -107,14 +108,12 @@ export class WorkOSAuditExporter extends MastraBase {
     if (typeof mapping !== 'object' || mapping === null || Object.values(mapping).some((value) => typeof value !== 'string' || value === '')) {
       throw new WorkOSConfigError('actionMapping', 'WorkOSAuditExporter: `actionMapping` must map action names to non-empty strings.');
     }
-    const timeout = options.requestTimeoutMs ?? 10_000;
-    if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0) {
-      throw new WorkOSConfigError('requestTimeoutMs', `WorkOSAuditExporter: \`requestTimeoutMs\` must be a positive number, got ${String(timeout)}.`);
-    }
+    const check: OptionValidator = new OptionValidator('WorkOSAuditExporter');
+    const timeout = check.requestTimeout(options.requestTimeoutMs, DEFAULT_ADMIN_REQUEST_TIMEOUT_MS);
     this.#organizationId = organizationId;
     this.#actionMapping = Object.freeze({ ...mapping });
     if (options.logger) this.__setLogger(options.logger);
-    const clock = options.clock ?? systemClock;
+    const clock = check.clock(options.clock);
     this.#gateway = new WorkOSGateway(workos, {
       component: 'WorkOSAuditExporter',
       requestTimeoutMs: timeout,

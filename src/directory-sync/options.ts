@@ -1,7 +1,6 @@
 import type { IMastraLogger } from '@mastra/core/logger';
 import type { Clock } from '../shared/clock';
-import { WorkOSConfigError } from '../shared/errors';
-import { systemClock } from '../shared/clock';
+import { DEFAULT_ADMIN_REQUEST_TIMEOUT_MS, OptionValidator } from '../shared/options';
 import type { Invalidatable } from '../shared/invalidation';
 import { DIRECTORY_SYNC_HANDLERS, type DirectorySyncHandlers } from './events';
 import { DEFAULT_SIGNATURE_TOLERANCE_MS } from './signature';
@@ -52,16 +51,10 @@ export interface ResolvedDirectorySyncSettings {
 
 const COMPONENT = 'WorkOSDirectorySync';
 
-function fail(option: string, message: string): never {
-  throw new WorkOSConfigError(option, `${COMPONENT}: ${message}`);
-}
+const check: OptionValidator = new OptionValidator(COMPONENT);
 
-function number(option: string, value: unknown, fallback: number, { min, integer }: { min: number; integer?: boolean }): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
-    fail(option, `\`${option}\` must be a ${integer ? 'whole ' : ''}number ≥ ${min}, got ${String(value)}.`);
-  }
-  return value;
+function fail(option: string, message: string): never {
+  check.fail(option, message);
 }
 
 export function resolveDirectorySyncSettings(
@@ -94,20 +87,15 @@ export function resolveDirectorySyncSettings(
       fail(`invalidate[${index}]`, `\`invalidate[${index}]\` has no invalidateUser(userId) method.`);
     }
   });
-  if (options.rethrowHandlerErrors !== undefined && typeof options.rethrowHandlerErrors !== 'boolean') {
-    fail('rethrowHandlerErrors', '`rethrowHandlerErrors` must be true or false.');
-  }
-  const clock = options.clock ?? systemClock;
-  if (typeof clock?.now !== 'function') fail('clock', '`clock` must be an object with a now() method.');
   return {
     secret,
     handlers: { ...handlers },
     invalidate: [...invalidate],
-    toleranceMs: number('toleranceMs', options.toleranceMs, DEFAULT_SIGNATURE_TOLERANCE_MS, { min: 1 }),
-    rethrowHandlerErrors: options.rethrowHandlerErrors ?? true,
-    dedupeSize: number('dedupeSize', options.dedupeSize, 10_000, { min: 0, integer: true }),
-    requestTimeoutMs: number('requestTimeoutMs', options.requestTimeoutMs, 10_000, { min: 1 }),
-    maxBodyBytes: number('maxBodyBytes', options.maxBodyBytes, 1024 * 1024, { min: 1, integer: true }),
-    clock,
+    toleranceMs: check.number('toleranceMs', options.toleranceMs, DEFAULT_SIGNATURE_TOLERANCE_MS),
+    rethrowHandlerErrors: check.boolean('rethrowHandlerErrors', options.rethrowHandlerErrors, true),
+    dedupeSize: check.number('dedupeSize', options.dedupeSize, 10_000, { allowZero: true, integer: true }),
+    requestTimeoutMs: check.requestTimeout(options.requestTimeoutMs, DEFAULT_ADMIN_REQUEST_TIMEOUT_MS),
+    maxBodyBytes: check.number('maxBodyBytes', options.maxBodyBytes, 1024 * 1024, { integer: true }),
+    clock: check.clock(options.clock),
   };
 }

@@ -18,7 +18,6 @@ import type { WorkOS } from '@workos-inc/node';
 import { OncePerWindowLogger } from '../shared/log-once';
 import type { WorkOSUser } from '../auth/user';
 import { WorkOSConfigError } from '../shared/errors';
-import { resolveWorkOSConnection } from '../shared/workos-connection';
 import { WorkOSGateway } from '../shared/gateway';
 import { FGAChecker, type FGADecision, type FGADenyReason } from './checker';
 import { WorkOSFGAMembershipResolutionError, WorkOSFGAResourceNotFoundError } from './errors';

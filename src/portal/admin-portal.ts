@@ -2,7 +2,8 @@ import type { IMastraLogger } from '@mastra/core/logger';
 import { MastraBase } from '@mastra/core/base';
 import type { WorkOS } from '@workos-inc/node';
 import { WorkOSConfigError, WorkOSMastraError } from '../shared/errors';
-import { systemClock, type Clock } from '../shared/clock';
+import type { Clock } from '../shared/clock';
+import { DEFAULT_ADMIN_REQUEST_TIMEOUT_MS, OptionValidator } from '../shared/options';
 import { WorkOSGateway } from '../shared/gateway';
 import { OncePerWindowLogger } from '../shared/log-once';
 
@@ -92,14 +93,12 @@ export class WorkOSAdminPortal extends MastraBase {
       const module = pick(client) as Required<PortalModule>;
       return module.generateLink(request);
     };
-    this.#returnUrl = optionalUrl('returnUrl', options.returnUrl) ?? '/';
-    this.#successUrl = optionalUrl('successUrl', options.successUrl);
-    const timeout = options.requestTimeoutMs ?? 10_000;
-    if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0) {
-      throw new WorkOSConfigError('requestTimeoutMs', `WorkOSAdminPortal: \`requestTimeoutMs\` must be a positive number, got ${String(timeout)}.`);
-    }
+    const check: OptionValidator = new OptionValidator('WorkOSAdminPortal');
+    this.#returnUrl = check.optionalString('returnUrl', options.returnUrl) ?? '/';
+    this.#successUrl = check.optionalString('successUrl', options.successUrl);
+    const timeout = check.requestTimeout(options.requestTimeoutMs, DEFAULT_ADMIN_REQUEST_TIMEOUT_MS);
     if (options.logger) this.__setLogger(options.logger);
-    const clock = options.clock ?? systemClock;
+    const clock = check.clock(options.clock);
     this.#gateway = new WorkOSGateway(workos, {
       component: 'WorkOSAdminPortal',
       requestTimeoutMs: timeout,
@@ -130,12 +129,4 @@ export class WorkOSAdminPortal extends MastraBase {
     }
     return result.link;
   }
-}
-
-function optionalUrl(option: string, value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new WorkOSConfigError(option, `WorkOSAdminPortal: \`${option}\` must be a non-empty URL string.`);
-  }
-  return value;
 }

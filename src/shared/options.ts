@@ -12,6 +12,8 @@ import { isSharedStore, type SharedStore } from './store';
 
 /** Bound on each WorkOS API call on the request path, in ms. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
+/** Bound on each WorkOS call off the request path (webhooks, Admin Portal, audit export), in ms. */
+export const DEFAULT_ADMIN_REQUEST_TIMEOUT_MS = 10_000;
 /** Longest accepted `requestTimeoutMs`. */
 export const MAX_REQUEST_TIMEOUT_MS = 600_000;
 /**
@@ -98,9 +100,9 @@ export class OptionValidator {
     if (value !== undefined && typeof value !== 'function') this.fail(option, `\`${option}\` must be a function.`);
   }
 
-  /** `requestTimeoutMs`, with the shared default and bound. */
-  requestTimeout(value: unknown): number {
-    return this.number('requestTimeoutMs', value, DEFAULT_REQUEST_TIMEOUT_MS, { max: MAX_REQUEST_TIMEOUT_MS });
+  /** `requestTimeoutMs`, with the shared bound; the default is the request-path one unless given. */
+  requestTimeout(value: unknown, fallback: number = DEFAULT_REQUEST_TIMEOUT_MS): number {
+    return this.number('requestTimeoutMs', value, fallback, { max: MAX_REQUEST_TIMEOUT_MS });
   }
 
   /**

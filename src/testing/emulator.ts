@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { WorkOS } from '@workos-inc/node';
 import { AuthorizationModel } from './authorization';
-import { EmulatorApiError, notFound, unauthorized } from './errors';
+import { EmulatorApiError, unauthorized } from './errors';
 import { defaultFaultBody, FaultRegistry } from './faults';
 import { parseBody, readBody, send, type Outgoing } from './http-io';
 import { KeyRing, mintAccessToken } from './keys';

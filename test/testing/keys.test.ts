@@ -2,7 +2,6 @@
  * Signing keys (src/testing/keys.ts): the published JWKS, minted access tokens, key rotation and
  * the foreign key, checked with the real jose.
  */
-import type { WorkOS } from '@workos-inc/node';
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import type { WorkOSEmulator } from '../../src/testing';
@@ -10,8 +9,7 @@ import { useEmulator, verify } from './helpers';
 
 describe('WorkOS emulator (through the real @workos-inc/node SDK)', () => {
   let emu!: WorkOSEmulator;
-  let workos!: WorkOS;
-  useEmulator((started) => ({ emu, workos } = started));
+  useEmulator((started) => ({ emu } = started));
 
   describe('JWKS and minted tokens', () => {
     it('serves the JWKS without an API key, as JSON; unknown client → 404', async () => {
