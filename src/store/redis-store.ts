@@ -160,7 +160,10 @@ class RedisSharedStore implements RedisStore {
   #probe: NodeJS.Timeout | undefined;
   #closed = false;
   readonly #onClientReady = (): void => {
-    if (this.#open) void this.#tryRecover();
+    if (this.#open || this.#pending.size > 0) void this.#tryRecover();
+  };
+  readonly #onClientClose = (): void => {
+    this.#trip(new StoreUnavailableError('disconnected'));
   };
 
   constructor(client: Redis, options: RedisStoreOptions) {
@@ -180,6 +183,7 @@ class RedisSharedStore implements RedisStore {
     this.lockWaitMs = check.number('lockWaitMs', options.lockWaitMs, 3_000, { allowZero: true, integer: true, max: 600_000 });
     this.#retryIntervalMs = check.number('retryIntervalMs', options.retryIntervalMs, 1_000, { integer: true, max: 600_000 });
     client.on('ready', this.#onClientReady);
+    client.on('close', this.#onClientClose);
   }
 
   get available(): boolean {
@@ -258,6 +262,7 @@ class RedisSharedStore implements RedisStore {
     if (this.#closed) return;
     this.#closed = true;
     this.#client.off('ready', this.#onClientReady);
+    this.#client.off('close', this.#onClientClose);
     if (this.#probe) clearInterval(this.#probe);
     this.#probe = undefined;
     const subscriber = this.#subscriber;
@@ -346,7 +351,7 @@ class RedisSharedStore implements RedisStore {
 
   /** Probes Redis; when it answers, replays the invalidations it missed, then lets requests use it again. */
   async #tryRecover(): Promise<void> {
-    if (!this.#open || this.#recovering || this.#closed || this.#client.status !== 'ready') return;
+    if (this.#recovering || this.#closed || this.#client.status !== 'ready') return;
     this.#recovering = true;
     try {
       await withTimeout(this.#client.ping(), this.#commandTimeoutMs);
@@ -363,8 +368,9 @@ class RedisSharedStore implements RedisStore {
     }
     if (this.#probe) clearInterval(this.#probe);
     this.#probe = undefined;
+    const wasOpen = this.#open;
     this.#open = false;
-    for (const listeners of this.#namespaces.values()) for (const listener of listeners) listener.onStoreRecovered?.();
+    if (wasOpen) for (const listeners of this.#namespaces.values()) for (const listener of listeners) listener.onStoreRecovered?.();
   }
 
   #subscribe(): void {

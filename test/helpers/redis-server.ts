@@ -15,6 +15,8 @@ export interface RunningRedis {
   readonly url: string;
   /** Stops the server (SIGTERM, waits for the exit). Safe to call twice. */
   stop(): Promise<void>;
+  /** Stops the process only (Redis is down); {@link restart} brings it back. */
+  kill(): Promise<void>;
   /** Starts it again on the same port (empty: nothing was persisted). */
   restart(): Promise<void>;
   /** SIGSTOP: the port stays open but nothing answers (a hung or overloaded Redis). */
@@ -112,6 +114,9 @@ export async function startRedisServer(): Promise<RunningRedis> {
     async stop() {
       await stopChild();
       rmSync(dir, { recursive: true, force: true });
+    },
+    async kill() {
+      await stopChild();
     },
     async restart() {
       await stopChild();
