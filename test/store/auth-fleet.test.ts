@@ -5,6 +5,9 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MastraAuthWorkos, WorkOSConfigError, WorkOSDirectorySync, computeWebhookSignature, type MastraAuthWorkosOptions } from '../../src';
+import { Mastra } from '@mastra/core/mastra';
+import { Redis } from 'ioredis';
+import { MastraFGAWorkos, MastraRBACWorkos } from '../../src';
 import { createRedisStore } from '../../src/store';
 import { startWorkOSEmulator, type WorkOSEmulator } from '../../src/testing';
 import { mintDistinctTokens } from '../../bench/tokens';
@@ -139,6 +142,39 @@ suite('MastraAuthWorkos on a shared Redis store', () => {
     const outcome = await sync.handleWebhook(body, `t=${timestamp}, v1=${computeWebhookSignature(secret, timestamp, body)}`);
     expect(outcome.invalidatedUserIds).toEqual([user.id]);
     await eventually(() => b!.getStats().cachedUsers === 0 && c!.getStats().cachedUsers === 0, 'b and c dropped the user');
+  });
+
+  it('README "Running several instances": the block as written, on this redis-server and the emulator', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, emu.env(), { REDIS_URL: redis.url });
+    try {
+      // --- README block ---
+      const redisClient = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+        tls: process.env.REDIS_URL?.startsWith('rediss://') ? {} : undefined,
+      });
+      redisClient.on('error', () => undefined);
+      const store = createRedisStore(redisClient);
+      const mastra = new Mastra({
+        logger: false,
+        server: {
+          auth: new MastraAuthWorkos({ fetchMemberships: true, store }),
+          rbac: new MastraRBACWorkos({ roleMapping: { admin: ['*'], member: ['agents:read'] }, store }),
+          fga: new MastraFGAWorkos({ cache: { ttlMs: 10_000 }, store }),
+        },
+      });
+      // --- end of block ---
+      const user = newUser();
+      const [token] = await mintDistinctTokens(emu, 1, { sub: user.id, org_id: org.id });
+      const auth = mastra.getServer()?.auth as MastraAuthWorkos;
+      const signedIn = await auth.authenticateToken(token!);
+      expect(signedIn?.id).toBe(user.id);
+      const rbac = mastra.getServer()?.rbac as MastraRBACWorkos;
+      expect(await rbac.getPermissions(signedIn!)).toEqual(['agents:read']);
+      await store.close();
+      redisClient.disconnect();
+    } finally {
+      process.env = saved;
+    }
   });
 
   it('refuses a store that is not one, naming the option', () => {
