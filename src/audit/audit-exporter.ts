@@ -1,6 +1,7 @@
 import type { IMastraLogger } from '@mastra/core/logger';
+import { asWorkOS, type WorkOSClientLike } from '../shared/workos-connection';
 import { MastraBase } from '@mastra/core/base';
-import type { AuditLogExport, CreateAuditLogEventOptions, WorkOS } from '@workos-inc/node';
+import type { AuditLogExport, CreateAuditLogEventOptions } from '@workos-inc/node';
 import { WorkOSConfigError, WorkOSMastraError } from '../shared/errors';
 import type { Clock } from '../shared/clock';
 import { DEFAULT_ADMIN_REQUEST_TIMEOUT_MS, OptionValidator } from '../shared/options';
@@ -95,8 +96,9 @@ export class WorkOSAuditExporter extends MastraBase {
   readonly #organizationId: string;
   readonly #actionMapping: Readonly<Record<string, string>>;
 
-  constructor(workos: WorkOS, options: WorkOSAuditExporterOptions) {
+  constructor(workosClient: WorkOSClientLike, options: WorkOSAuditExporterOptions) {
     super({ component: 'AUTH', name: 'WorkOSAuditExporter' });
+    const workos = asWorkOS(workosClient);
     if (typeof (workos as { auditLogs?: { createEvent?: unknown } } | null)?.auditLogs?.createEvent !== 'function') {
       throw new WorkOSConfigError('workos', 'WorkOSAuditExporter: the first argument must be a WorkOS client (`new WorkOS(apiKey)` from @workos-inc/node).');
     }

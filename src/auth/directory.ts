@@ -122,6 +122,11 @@ export class WorkOSDirectory {
   async invalidateUser(userId: string): Promise<void> {
     await Promise.all([this.#users.invalidate(userId), this.#memberships.invalidate(userId)]);
   }
+
+  /** Forget a user's memberships only (after adding one, for example). */
+  invalidateMemberships(userId: string): void {
+    this.#memberships.invalidate(userId);
+  }
 }
 
 /** The store index of users by email: a hash, so no address appears in key names. */

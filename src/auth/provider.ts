@@ -1,7 +1,9 @@
 import { MastraAuthProvider } from '@mastra/core/server';
 import type { WorkOS } from '@workos-inc/node';
 import { OncePerWindowLogger, type LogLevel } from '../shared/log-once';
+import { WorkOSMastraError } from '../shared/errors';
 import { WorkOSGateway } from '../shared/gateway';
+import { WorkOSOrganizations } from './organizations';
 import { WorkOSAuthenticator } from './authenticator';
 import { WorkOSDirectory } from './directory';
 import { WorkOSAuthError, type AuthFailureCode } from './errors';
@@ -46,6 +48,8 @@ export class MastraAuthWorkos extends MastraAuthProvider<WorkOSUser> {
   readonly #authenticator: WorkOSAuthenticator;
   readonly #log: OncePerWindowLogger;
   readonly #gateway: WorkOSGateway;
+  readonly #organizations: WorkOSOrganizations;
+  readonly #options: MastraAuthWorkosOptions;
 
   constructor(options: MastraAuthWorkosOptions = {}) {
     const settings = resolveAuthSettings(options, process.env);
@@ -81,6 +85,8 @@ export class MastraAuthWorkos extends MastraAuthProvider<WorkOSUser> {
       log: this.#log,
     });
     this.#authenticator = new WorkOSAuthenticator(settings, this.#verifier, this.#directory, options.mapJwtPayloadToUser);
+    this.#organizations = new WorkOSOrganizations(this.#gateway, this.#directory);
+    this.#options = options;
     this.registerOptions(options);
   }
 
@@ -96,7 +102,7 @@ export class MastraAuthWorkos extends MastraAuthProvider<WorkOSUser> {
   }
 
   /** Default rule: any user WorkOS vouched for. Override (option or subclass) for stricter rules. */
-  authorizeUser(user: WorkOSUser, _request?: MastraAuthRequest): Promise<boolean> | boolean {
+  async authorizeUser(user: WorkOSUser, _request?: MastraAuthRequest): Promise<boolean> {
     return Boolean(user?.id && user?.workosId);
   }
 
@@ -109,8 +115,9 @@ export class MastraAuthWorkos extends MastraAuthProvider<WorkOSUser> {
     return this.#clientId;
   }
 
-  getRedirectUri(): string | undefined {
-    return this.#settings.redirectUri;
+  /** The OAuth redirect URI (option, else `WORKOS_REDIRECT_URI`), `''` when none is set. */
+  getRedirectUri(): string {
+    return this.#settings.redirectUri ?? '';
   }
 
   /**
@@ -129,6 +136,64 @@ export class MastraAuthWorkos extends MastraAuthProvider<WorkOSUser> {
    */
   cachedUserIdsByEmail(email: string): Promise<string[]> {
     return this.#directory.cachedUserIdsByEmail(email);
+  }
+
+  /**
+   * The user's organization id: their first membership's organization, else a personal
+   * organization created for them (`<email>'s org`, external id = the user id) with them as a
+   * member. `undefined` when WorkOS fails (logged once per window, without user data).
+   */
+  async ensureOrganization(userId: string): Promise<string | undefined> {
+    try {
+      return await this.#organizations.ensure(userId);
+    } catch (error) {
+      this.#log.log('warn', 'ensure_organization_failed', 'MastraAuthWorkos: could not ensure an organization for the user', {
+        error: error instanceof Error ? error.name : typeof error,
+        ...(error instanceof WorkOSMastraError && { code: error.code }),
+      });
+      return undefined;
+    }
+  }
+
+  /** Whether the user's membership in the organization has role `admin` or `owner`; `false` on any failure. */
+  async isOrganizationAdmin(organizationId: string, userId: string): Promise<boolean> {
+    try {
+      return await this.#organizations.isAdmin(organizationId, userId);
+    } catch {
+      return false; // logged by the gateway
+    }
+  }
+
+  // ---- what a subclass may read (upstream's protected members) ----
+
+  /** The WorkOS client. */
+  protected get workos(): WorkOS {
+    return this.#workos;
+  }
+
+  protected get clientId(): string {
+    return this.#clientId;
+  }
+
+  protected get redirectUri(): string {
+    return this.getRedirectUri();
+  }
+
+  protected get fetchMemberships(): boolean {
+    return this.#settings.fetchMemberships;
+  }
+
+  protected get trustJwtClaims(): boolean {
+    return this.#settings.trustJwtClaims;
+  }
+
+  /** The `jwtClaims` option with its defaults applied. */
+  protected get jwtClaimOptions(): ResolvedAuthSettings['jwtClaims'] {
+    return this.#settings.jwtClaims;
+  }
+
+  protected get mapJwtPayloadToUser(): MastraAuthWorkosOptions['mapJwtPayloadToUser'] {
+    return this.#options.mapJwtPayloadToUser;
   }
 
   getStats(): MastraAuthWorkosStats {

@@ -8,6 +8,21 @@ export interface TokenShapeRules {
 
 const BEARER_PREFIX = /^bearer[ \t]+/i;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
+const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * Whether the last character of a base64url segment leaves its unused low bits at zero, i.e. the
+ * segment is the one canonical spelling of its bytes (RFC 4648 §3.5). Decoders ignore those bits,
+ * so without this check one token has several spellings, each a different cache (or deny-list)
+ * key. O(1): only the last character matters. A length of 4n+1 is never valid.
+ */
+export function isCanonicalBase64url(segment: string): boolean {
+  const spare = segment.length % 4;
+  if (spare === 0) return true;
+  if (spare === 1) return false;
+  const value = BASE64URL_ALPHABET.indexOf(segment.charAt(segment.length - 1));
+  return value !== -1 && (value & (spare === 2 ? 0x0f : 0x03)) === 0;
+}
 
 /**
  * The token from what the server hands us: Mastra strips `Bearer ` already, but a direct caller may
@@ -40,7 +55,7 @@ export function extractBearerToken(value: unknown): string {
 function decodeJsonObject(segment: string, part: 'header' | 'payload'): Record<string, unknown> {
   // Buffer's base64url decoder skips foreign characters, so the alphabet is checked first;
   // a length of 4n+1 cannot come from any byte string.
-  if (!BASE64URL.test(segment) || segment.length % 4 === 1) {
+  if (!BASE64URL.test(segment) || !isCanonicalBase64url(segment)) {
     throw new WorkOSAuthError('token_malformed', `the token ${part} is not base64url`);
   }
   let parsed: unknown;
@@ -92,9 +107,13 @@ export function inspectTokenHeader(token: string, rules: TokenShapeRules, memo?:
   if (payloadSegment === '') {
     throw new WorkOSAuthError('token_malformed', 'the token payload is empty');
   }
+  const signatureSegment = token.slice(second + 1);
+  if (!isCanonicalBase64url(payloadSegment) || !isCanonicalBase64url(signatureSegment)) {
+    throw new WorkOSAuthError('token_malformed', 'the token is not canonical base64url (unused bits set)');
+  }
   const headerSegment = token.slice(0, first);
   const known = memo?.get(headerSegment);
-  if (known !== undefined) return { ...known, payloadSegment, signatureSegment: token.slice(second + 1) };
+  if (known !== undefined) return { ...known, payloadSegment, signatureSegment };
   const header = decodeJsonObject(headerSegment, 'header');
 
   const alg = header.alg;
@@ -114,7 +133,7 @@ export function inspectTokenHeader(token: string, rules: TokenShapeRules, memo?:
     throw new WorkOSAuthError('token_malformed', 'the token header uses an unsupported b64 parameter');
   }
   memo?.set(headerSegment, { header, kid, alg });
-  return { header, kid, alg, payloadSegment, signatureSegment: token.slice(second + 1) };
+  return { header, kid, alg, payloadSegment, signatureSegment };
 }
 
 /**

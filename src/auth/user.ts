@@ -53,7 +53,13 @@ export function mapWorkOSUserToEEUser(user: User): WorkOSUser {
       ...(user.metadata ?? {}),
       workosId: user.id,
       emailVerified: user.emailVerified,
-      createdAt: user.createdAt,
+      // SDK 12 parses timestamps into Dates, SDK 11 kept ISO strings: the user shape stays a string.
+      createdAt: isoString(user.createdAt),
     },
   };
+}
+
+function isoString(value: unknown): string | undefined {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.toISOString();
+  return typeof value === 'string' ? value : undefined;
 }

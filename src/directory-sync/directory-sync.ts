@@ -1,4 +1,5 @@
 import { MastraBase } from '@mastra/core/base';
+import { asWorkOS, type WorkOSClientLike } from '../shared/workos-connection';
 import type { Directory, DirectoryGroup, DirectoryUserWithGroups, WorkOS } from '@workos-inc/node';
 import { LruTtlCache } from '../shared/lru-cache';
 import { WorkOSGateway, WORKOS_PAGE_SIZE, type ListPage } from '../shared/gateway';
@@ -56,8 +57,9 @@ export class WorkOSDirectorySync extends MastraBase {
   readonly #seen: LruTtlCache<string, true> | undefined;
   readonly #inFlight = new Map<string, Promise<WebhookOutcome>>();
 
-  constructor(workos: WorkOS, options: WorkOSDirectorySyncOptions) {
+  constructor(workosClient: WorkOSClientLike, options: WorkOSDirectorySyncOptions) {
     super({ component: 'AUTH', name: 'WorkOSDirectorySync' });
+    const workos = asWorkOS(workosClient);
     this.#settings = resolveDirectorySyncSettings(workos, options);
     if (options.logger) this.__setLogger(options.logger);
     const { dedupeSize, clock } = this.#settings;

@@ -19,7 +19,7 @@ export type FGADenyReason =
   | 'invalid_request'
   /** The user has no usable organization membership, so no check could run. */
   | 'membership_unresolved'
-  /** `deriveId` yielded no id (or threw). */
+  /** `deriveId` threw (one yielding nothing falls back to the raw Mastra resource id). */
   | 'resource_unresolved'
   /** WorkOS answered `authorized: false` for every permission. */
   | 'permission_denied'
@@ -58,6 +58,15 @@ const DENY = (reason: FGADenyReason): FGADecision => ({ allowed: false, reason }
 const ALLOW_GRANTED: FGADecision = { allowed: true, reason: 'permission_granted' };
 const ALLOW_PUBLIC: FGADecision = { allowed: true, reason: 'public_by_default' };
 const ALLOW_COVERED: FGADecision = { allowed: true, reason: 'covered_by_agent_check' };
+/** Internal to `filterAccessible`: the item was not checked because the call's check budget ran out. */
+const OVER_BUDGET: FGADecision = { allowed: false, reason: 'permission_denied' };
+/** Internal to `filterAccessible`: the item was never started (budget spent, or WorkOS failing). */
+const NOT_STARTED: FGADecision = { allowed: false, reason: 'upstream_unavailable' };
+
+/** WorkOS checks one `filterAccessible` call may still make (`filterMaxChecks`). */
+interface CheckBudget {
+  remaining: number;
+}
 
 /** The permissions of a check as a non-empty list, or `undefined` when malformed. */
 function permissionList(permission: unknown): string[] | undefined {
@@ -164,10 +173,7 @@ export class FGAChecker {
       this.#reportHookFailure(error);
       return DENY('resource_unresolved');
     }
-    if (!target) {
-      this.#log.log('debug', 'resource_unresolved', 'WorkOS FGA: deriveId returned no id; denying', { resourceType: type });
-      return DENY('resource_unresolved');
-    }
+    if (!target) return DENY('resource_unresolved'); // unreachable: `id` is a non-empty string
     const decision = await this.#evaluate(membership, target, this.#slugsOf(permissions), scope);
     if (decision.allowed && type === 'agent' && permissions.length === 1 && permissions[0] === 'agents:execute') {
       scope.set(agentGrantKey, Promise.resolve(true));
@@ -177,7 +183,8 @@ export class FGAChecker {
 
   /**
    * The items the user may access: one listing under a derivable parent, else per-item checks
-   * with at most `filterConcurrency` in flight. Fails closed: anything not confirmed is dropped.
+   * with at most `filterConcurrency` in flight and `filterMaxChecks` in total. Fails closed:
+   * anything not confirmed is dropped.
    */
   async filter<T extends { id: string }>(user: WorkOSUser, items: T[], resourceType: string, permission: unknown): Promise<T[]> {
     if (!Array.isArray(items) || items.length === 0) return [];
@@ -198,7 +205,7 @@ export class FGAChecker {
       this.#reportHookFailure(error);
     }
     if (parent && mapping) {
-      const viaParent = await this.#filterUnderParent(candidates, membership, mapping, parent, workosSlugs, scope);
+      const viaParent = await this.#filterUnderParent(candidates, user, resourceType, membership, mapping, parent, workosSlugs, scope);
       if (viaParent) return viaParent;
     }
     return this.#filterEach(candidates, user, resourceType, mapping, membership, workosSlugs, scope);
@@ -239,10 +246,20 @@ export class FGAChecker {
   }
 
   /** ANY-of over the slugs; a WorkOS failure never grants, but a later granted slug still does. */
-  async #evaluate(membership: ResolvedMembership, target: ResourceTarget, slugs: string[], scope: ScopeMemo): Promise<FGADecision> {
+  async #evaluate(
+    membership: ResolvedMembership,
+    target: ResourceTarget,
+    slugs: string[],
+    scope: ScopeMemo,
+    budget?: CheckBudget,
+  ): Promise<FGADecision> {
     let failed = false;
     let notFound = 0;
     for (const slug of slugs) {
+      if (budget) {
+        if (budget.remaining <= 0) return OVER_BUDGET;
+        budget.remaining -= 1;
+      }
       let outcome: SlugOutcome;
       try {
         outcome = await this.#checkSlug(membership, target, slug, scope);
@@ -335,6 +352,8 @@ export class FGAChecker {
    */
   async #filterUnderParent<T extends { id: string }>(
     candidates: T[],
+    user: WorkOSUser,
+    resourceType: string,
     membership: ResolvedMembership,
     mapping: WorkOSFGAResourceMapping,
     parent: ResourceTarget,
@@ -369,15 +388,42 @@ export class FGAChecker {
       return []; // fail closed; logged where it happened
     }
 
-    const granted = candidates.filter((item) => accessible.has(item.id));
-    if (!this.#settings.publicByDefault || granted.length === candidates.length) return granted;
-    const unregistered = await this.#unregisteredAmong(candidates, membership, mapping, accessible, scope);
-    return candidates.filter((item) => accessible.has(item.id) || unregistered.has(item.id));
+    // The listing names WorkOS external ids: compare each item's derived id, never its raw Mastra id.
+    const derived = this.#derivedIds(candidates, user, resourceType, mapping);
+    const named = candidates.filter((item) => derived.has(item));
+    const isAccessible = (item: T) => accessible.has(derived.get(item) as string);
+    const granted = named.filter(isAccessible);
+    if (!this.#settings.publicByDefault || granted.length === named.length) return granted;
+    const unregistered = await this.#unregisteredAmong(named, derived, membership, mapping, accessible, scope);
+    return named.filter((item) => isAccessible(item) || unregistered.has(derived.get(item) as string));
   }
 
-  /** With `publicByDefault`: the candidates WorkOS has no resource for (one listing of the type). */
+  /**
+   * Each item's WorkOS external id under the mapping: `deriveId` of that item, else its raw id.
+   * Items whose hook throws are left out (denied).
+   */
+  #derivedIds<T extends { id: string }>(
+    candidates: T[],
+    user: WorkOSUser,
+    resourceType: string,
+    mapping: WorkOSFGAResourceMapping,
+  ): Map<T, string> {
+    const derived = new Map<T, string>();
+    for (const item of candidates) {
+      try {
+        const target = resolveTarget(mapping, { user, resource: { type: resourceType, id: item.id }, resourceId: item.id });
+        derived.set(item, target?.externalId ?? item.id);
+      } catch (error) {
+        this.#reportHookFailure(error);
+      }
+    }
+    return derived;
+  }
+
+  /** With `publicByDefault`: the derived ids of the candidates WorkOS has no resource for (one listing of the type). */
   async #unregisteredAmong<T extends { id: string }>(
     candidates: T[],
+    derived: Map<T, string>,
     membership: ResolvedMembership,
     mapping: WorkOSFGAResourceMapping,
     accessible: Set<string>,
@@ -400,13 +446,15 @@ export class FGAChecker {
         return new Set(); // an unseen page may register any of them: open none
       }
       registered = new Set(items.map((resource) => resource.externalId));
-      const unregistered = candidates.filter((item) => !accessible.has(item.id) && !registered.has(item.id));
+      const unregistered = candidates
+        .map((item) => derived.get(item) as string)
+        .filter((externalId) => !accessible.has(externalId) && !registered.has(externalId));
       if (unregistered.length === 0 || !(await this.#confirmMembership(membership, scope))) return new Set();
       this.#log.log('info', 'resource_public_by_default', 'WorkOS FGA: resources not registered in WorkOS; allowed by publicByDefault', {
         resourceType: mapping.fgaResourceType,
         count: unregistered.length,
       });
-      return new Set(unregistered.map((item) => item.id));
+      return new Set(unregistered);
     } catch {
       return new Set(); // fail closed
     }
@@ -438,19 +486,33 @@ export class FGAChecker {
     }
 
     let upstreamFailed = false;
+    // Bounded in total, not only in flight: past `filterMaxChecks` WorkOS checks the rest is denied.
+    const budget: CheckBudget = { remaining: this.#settings.filterMaxChecks };
     const keys = [...targets.keys()];
     const decisions = await mapBounded(
       keys,
       this.#settings.filterConcurrency,
       async (key) => {
-        const decision = await this.#evaluate(membership, targets.get(key) as ResourceTarget, slugs, scope);
+        const decision = await this.#evaluate(membership, targets.get(key) as ResourceTarget, slugs, scope, budget);
         // A failing WorkOS gets no more calls from this listing; the rest is denied.
         if (!decision.allowed && decision.reason === 'upstream_unavailable') upstreamFailed = true;
         return decision;
       },
-      { shouldStop: () => upstreamFailed, skipped: DENY('upstream_unavailable') },
+      { shouldStop: () => upstreamFailed || budget.remaining <= 0, skipped: NOT_STARTED },
     );
     const allowed = new Set(keys.filter((_, index) => decisions[index]?.allowed === true));
+    const unchecked = new Set(keys.filter((_, index) => decisions[index] === OVER_BUDGET || decisions[index] === NOT_STARTED));
+    if (!upstreamFailed && unchecked.size > 0) {
+      const denied = candidates.filter((item) => unchecked.has(keyOfItem.get(item) as string)).length;
+      this.#log.log(
+        'warn',
+        'filter_budget_exhausted',
+        `WorkOS FGA: filterAccessible reached filterMaxChecks (${this.#settings.filterMaxChecks} WorkOS checks) and denied the ` +
+          'remaining items unchecked. Map a parent (`resourceMapping[type].parentFgaResourceType` with `deriveParentId`) so one ' +
+          'listing answers for every item, or raise `filterMaxChecks`.',
+        { resourceType, items: candidates.length, checked: this.#settings.filterMaxChecks - budget.remaining, denied },
+      );
+    }
     return candidates.filter((item) => {
       const key = keyOfItem.get(item);
       return key !== undefined && allowed.has(key);

@@ -1,5 +1,15 @@
 export { MastraFGAWorkos, type MastraFGAWorkosStats } from './provider';
-export type { MastraFGAWorkosOptions, WorkOSFGAResourceMapping, FGAResourceContext } from './options';
+export type {
+  MastraFGAWorkosOptions,
+  MastraFGAPermissionMapping,
+  WorkOSFGAResourceMapping,
+  WorkOSFGAOwnershipOptions,
+  ResolvedOwnership,
+  FGAResourceContext,
+  FGAResourceUser,
+} from './options';
+export type { FGAResourceTypeDescription } from './resource-types';
+export type { RegisterResourceParams, RegisterResourceResult } from './registration';
 export type { FGADecision, FGADenyReason } from './checker';
 export {
   WorkOSFGAError,
@@ -9,5 +19,6 @@ export {
   WorkOSFGAUpstreamError,
   type WorkOSFGAErrorCode,
   type MissingResource,
+  type ResourceNotFoundOptions,
 } from './errors';
 export { toFGAResource, toFGARoleAssignment } from './manager';

@@ -17,12 +17,14 @@ import { MastraBase } from '@mastra/core/base';
 import type { WorkOS } from '@workos-inc/node';
 import { OncePerWindowLogger } from '../shared/log-once';
 import type { WorkOSUser } from '../auth/user';
-import { WorkOSConfigError } from '../shared/errors';
+import { WorkOSConfigError, WorkOSUpstreamError } from '../shared/errors';
 import { WorkOSGateway } from '../shared/gateway';
 import { FGAChecker, type FGADecision, type FGADenyReason } from './checker';
-import { WorkOSFGAMembershipResolutionError, WorkOSFGAResourceNotFoundError } from './errors';
+import { WorkOSFGAMembershipResolutionError, WorkOSFGAResourceNotFoundError, WorkOSFGAUpstreamError } from './errors';
 import { FGAResourceManager } from './manager';
-import { resolveFGASettings, type MastraFGAWorkosOptions, type ResolvedFGASettings } from './options';
+import { resolveFGASettings, type MastraFGAWorkosOptions, type ResolvedFGASettings, type ResolvedOwnership } from './options';
+import { FGAResourceRegistrar, type RegisterResourceParams, type RegisterResourceResult } from './registration';
+import { FGAResourceTypeCatalog, type FGAResourceTypeDescription } from './resource-types';
 import { mappingFor } from './resource-target';
 
 /** Most pages one listing reads (100 items each): a bound, not a limit anyone should reach. */
@@ -57,11 +59,17 @@ export class MastraFGAWorkos extends MastraBase implements IFGAManager<WorkOSUse
   readonly auditProtectedRoutes?: boolean | 'warn' | 'error';
   readonly resolveRouteFGA?: FGARouteResolver;
   readonly validatePermissions?: (permissions: MastraFGAPermissionInput[]) => Promise<void>;
+  /** Whether resources WorkOS does not know are allowed (for a confirmed, active membership). */
+  readonly publicByDefault: boolean;
+  /** The resolved `ownership` option when enabled (`{ enabled, ownerRole, fallbackRoles }`), else `undefined`. */
+  readonly ownership: ResolvedOwnership | undefined;
 
   readonly #settings: ResolvedFGASettings;
   readonly #api: WorkOSGateway;
   readonly #checker: FGAChecker;
   readonly #manager: FGAResourceManager;
+  readonly #catalog: FGAResourceTypeCatalog;
+  readonly #registrar: FGAResourceRegistrar;
   readonly #log: OncePerWindowLogger;
 
   constructor(options: MastraFGAWorkosOptions = {}) {
@@ -78,12 +86,30 @@ export class MastraFGAWorkos extends MastraBase implements IFGAManager<WorkOSUse
       maxListPages: MAX_LIST_PAGES,
     });
     this.#checker = new FGAChecker({ api: this.#api, settings, log: this.#log });
+    const onTruncated = (operation: string) =>
+      this.#log.log('warn', 'list_truncated', `WorkOS ${operation} returned more pages than allowed; the list is incomplete`, {});
+    this.#catalog = new FGAResourceTypeCatalog({ api: this.#api, clock: settings.clock, onTruncated });
     this.#manager = new FGAResourceManager({
       api: this.#api,
       organizationId: settings.organizationId,
-      onChange: () => this.#checker.invalidate(),
-      onTruncated: (operation) =>
-        this.#log.log('warn', 'list_truncated', `WorkOS ${operation} returned more pages than allowed; the list is incomplete`, {}),
+      onChange: () => {
+        this.#checker.invalidate();
+        this.#catalog.invalidate(); // whether a type has instances may have changed
+      },
+      onTruncated,
+    });
+    this.publicByDefault = settings.publicByDefault;
+    this.ownership = settings.ownership;
+    this.#registrar = new FGAResourceRegistrar({
+      api: this.#api,
+      settings,
+      ownership: settings.ownership,
+      catalog: this.#catalog,
+      log: this.#log,
+      onChange: (organizationId) => {
+        this.#checker.invalidate();
+        this.#catalog.invalidate(organizationId);
+      },
     });
 
     // Mastra reads these as properties of the provider; leave them unset when not configured.
@@ -115,13 +141,18 @@ export class MastraFGAWorkos extends MastraBase implements IFGAManager<WorkOSUse
 
   /**
    * Throws unless allowed: Mastra's `FGADeniedError` (403), {@link WorkOSFGAResourceNotFoundError}
-   * (404, unregistered resource with `publicByDefault` off) or
-   * {@link WorkOSFGAMembershipResolutionError} (500, no membership to check).
+   * (404, unregistered resource with `publicByDefault` off),
+   * {@link WorkOSFGAMembershipResolutionError} (500, no membership to check) or
+   * {@link WorkOSFGAUpstreamError} (503: WorkOS failed, timed out or rate-limited us — not a denial).
    */
   async require(user: WorkOSUser, params: FGACheckParams): Promise<void> {
     const decision = await this.decide(user, params);
     if (decision.allowed) return;
-    if (decision.reason === 'membership_unresolved') throw new WorkOSFGAMembershipResolutionError();
+    if (decision.reason === 'membership_unresolved') throw new WorkOSFGAMembershipResolutionError(user);
+    // An outage is not a denial: Mastra answers with this error's 503 instead of a 403.
+    if (decision.reason === 'upstream_unavailable') {
+      throw new WorkOSFGAUpstreamError('authorization.check', new WorkOSUpstreamError('authorization.check', { kind: 'unavailable' }));
+    }
     const resource = this.#describeResource(params);
     if (decision.reason === 'resource_not_registered') {
       const mapping = mappingFor(this.#settings.resourceMapping, resource.type);
@@ -183,10 +214,34 @@ export class MastraFGAWorkos extends MastraBase implements IFGAManager<WorkOSUse
   }
 
   /**
-   * Drop cached check results (only relevant with the `cache` option), e.g. after a change made
-   * elsewhere; with a `store`, in every instance (settles when the store has it; never rejects).
+   * The WorkOS resource types of an organization, derived from its roles and resources (every
+   * page). Cached per organization for 60 s. Throws {@link WorkOSFGAUpstreamError} when WorkOS fails.
+   */
+  describeResourceTypes(organizationId: string): Promise<FGAResourceTypeDescription[]> {
+    return this.#catalog.describe(organizationId);
+  }
+
+  /** Whether {@link describeResourceTypes} of the organization lists `resourceTypeSlug`. */
+  async hasResourceType(organizationId: string, resourceTypeSlug: string): Promise<boolean> {
+    return (await this.describeResourceTypes(organizationId)).some((type) => type.slug === resourceTypeSlug);
+  }
+
+  /**
+   * Registers a Mastra resource in WorkOS for `user` (external id = `resourceId`), under
+   * `parentResource` when it is registered, and with `ownership` enabled makes the user its owner.
+   * What could not be done is listed in `warnings` (and logged); WorkOS failures before the
+   * resource exists throw {@link WorkOSFGAUpstreamError}.
+   */
+  registerResource(params: RegisterResourceParams): Promise<RegisterResourceResult> {
+    return this.#registrar.register(params);
+  }
+
+  /**
+   * Drop cached check results and resource type descriptions, e.g. after a change made elsewhere;
+   * with a `store`, check results in every instance (settles when the store has it; never rejects).
    */
   invalidateCache(): Promise<void> {
+    this.#catalog.invalidate();
     return this.#checker.invalidate();
   }
 

@@ -38,8 +38,9 @@ function callHook(hook: string, run: () => unknown): string | undefined {
 }
 
 /**
- * The WorkOS resource a check on a Mastra resource addresses, or `undefined` when `deriveId`
- * yields nothing (deny). Throws {@link ResourceHookError} when `deriveId` throws.
+ * The WorkOS resource a check on a Mastra resource addresses. `deriveId` yielding nothing
+ * (`undefined`, `null`, `''`) falls back to the raw Mastra resource id, as upstream does; `undefined`
+ * only when there is no id at all. Throws {@link ResourceHookError} when `deriveId` throws.
  */
 export function resolveTarget(
   mapping: WorkOSFGAResourceMapping | undefined,
@@ -47,7 +48,7 @@ export function resolveTarget(
 ): ResourceTarget | undefined {
   const resourceTypeSlug = mapping?.fgaResourceType ?? context.resource.type;
   const deriveId = mapping?.deriveId;
-  const externalId = deriveId ? callHook('deriveId', () => deriveId(context)) : derived(context.resource.id);
+  const externalId = (deriveId ? callHook('deriveId', () => deriveId(context)) : undefined) ?? derived(context.resource.id);
   return externalId === undefined ? undefined : { resourceTypeSlug, externalId };
 }
 

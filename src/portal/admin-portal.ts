@@ -1,4 +1,5 @@
 import type { IMastraLogger } from '@mastra/core/logger';
+import { asWorkOS, type WorkOSClientLike } from '../shared/workos-connection';
 import { MastraBase } from '@mastra/core/base';
 import type { WorkOS } from '@workos-inc/node';
 import { WorkOSConfigError, WorkOSMastraError } from '../shared/errors';
@@ -74,8 +75,9 @@ export class WorkOSAdminPortal extends MastraBase {
   readonly #returnUrl: string;
   readonly #successUrl: string | undefined;
 
-  constructor(workos: WorkOS, options: WorkOSAdminPortalOptions = {}) {
+  constructor(workosClient: WorkOSClientLike, options: WorkOSAdminPortalOptions = {}) {
     super({ component: 'AUTH', name: 'WorkOSAdminPortal' });
+    const workos = asWorkOS(workosClient);
     type PortalModule = { generateLink?: (options: unknown) => Promise<{ link: string }> };
     const modules = (client: unknown) => (client ?? {}) as { adminPortal?: PortalModule; portal?: PortalModule };
     // SDK 9+ names the module `adminPortal`; 8 and older `portal` (same endpoint).

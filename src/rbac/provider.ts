@@ -137,9 +137,9 @@ export class MastraRBACWorkos extends MastraBase implements IRBACProvider<WorkOS
     return permissions.some((permission) => isNonEmptyString(permission) && grantsPermission(granted, permission));
   }
 
-  /** The mapped roles (Studio's "View as role"); `_default` is not a role and is left out. */
+  /** The mapped roles (Studio's "View as role"), named as upstream does (`admin` → `Admin`); `_default` is left out. */
   async getAvailableRoles(): Promise<Array<{ id: string; name: string }>> {
-    return this.#mapper.roleIds().map((id) => ({ id, name: id }));
+    return this.#mapper.roleIds().map((id) => ({ id, name: id.charAt(0).toUpperCase() + id.slice(1) }));
   }
 
   /** What a user holding only `roleId` would get: its mapping, else `_default`. */
@@ -171,6 +171,11 @@ export class MastraRBACWorkos extends MastraBase implements IRBACProvider<WorkOS
     return this.#workos;
   }
 
+  /** Upstream's cache statistics: entries held and the bound. */
+  getCacheStats(): { size: number; maxSize: number } {
+    return { size: this.#cache.size, maxSize: this.#cache.maxSize };
+  }
+
   getStats(): MastraRBACWorkosStats {
     return { workosApiCalls: this.#gateway.calls, cachedEntries: this.#cache.size };
   }
@@ -190,8 +195,8 @@ export class MastraRBACWorkos extends MastraBase implements IRBACProvider<WorkOS
     }
   }
 
+  /** Roles → permissions. No roles → `_default` (never used for a failed lookup: that is NO_ACCESS). */
   #resolve(roles: readonly string[]): ResolvedAccess {
-    if (roles.length === 0) return NO_ACCESS;
     return Object.freeze({
       roles: Object.freeze([...roles]),
       permissions: Object.freeze(this.#mapper.permissionsForRoles(roles)),

@@ -43,8 +43,12 @@ export class RoleMapper {
     return [...(this.#byRole.get(role) ?? this.#fallback)];
   }
 
-  /** Union of the roles' patterns, first-seen order, no duplicates. No roles → no permissions. */
+  /**
+   * Union of the roles' patterns, first-seen order, no duplicates. No roles at all → `_default`
+   * (upstream: a user with no role still gets the default grant).
+   */
   permissionsForRoles(roles: readonly string[]): string[] {
+    if (roles.length === 0) return [...this.#fallback];
     const granted = new Set<string>();
     for (const role of roles) {
       for (const pattern of this.#byRole.get(role) ?? this.#fallback) granted.add(pattern);

@@ -14,8 +14,26 @@ export interface WorkOSConnectionOptions {
   port?: number;
   /** Use HTTPS (default `true`). Falls back to `WORKOS_API_HTTPS` (`false`/`0` turn it off). */
   https?: boolean;
-  /** A ready WorkOS client; when given, `apiHostname`, `port` and `https` are taken from it. */
-  workos?: WorkOS;
+  /**
+   * A ready WorkOS client; when given, `apiHostname`, `port` and `https` are taken from it. Any
+   * `new WorkOS(...)` from `@workos-inc/node` 11 or 12 fits, including one from the app's own copy
+   * of the SDK (the type is structural, not our copy's class).
+   */
+  workos?: WorkOSClientLike;
+}
+
+/**
+ * What this package needs to recognise a WorkOS SDK client, structurally: the SDK's class has
+ * private members, so the class of one copy is not assignable to another copy's. Every call then
+ * goes through the modules the SDK has had since version 8.
+ */
+export interface WorkOSClientLike {
+  readonly userManagement: { getJwksUrl(clientId: string): string };
+}
+
+/** A client as our own SDK copy types it; 11 and 12 have the same methods we call. */
+export function asWorkOS(client: WorkOSClientLike): WorkOS {
+  return client as unknown as WorkOS;
 }
 
 export interface ResolvedWorkOSConnection {
@@ -76,7 +94,13 @@ export function resolveWorkOSConnection(
     );
   }
 
-  let workos = options.workos;
+  if (options.workos !== undefined && typeof options.workos?.userManagement?.getJwksUrl !== 'function') {
+    throw new WorkOSConfigError(
+      'workos',
+      `${settings.component}: \`workos\` must be a WorkOS client (\`new WorkOS(apiKey, { clientId })\` from @workos-inc/node 11 or 12).`,
+    );
+  }
+  let workos = options.workos === undefined ? undefined : asWorkOS(options.workos);
   if (!workos) {
     const apiHostname = nonEmptyString(options.apiHostname) ?? nonEmptyString(env.WORKOS_API_HOSTNAME);
     const port = parsePort(options.port ?? env.WORKOS_API_PORT);

@@ -1,8 +1,9 @@
 /**
  * The emulator's Authorization API model (what `workos.authorization.*` talks to).
  *
- * - Roles are environment roles declared with `defineRole({ slug, permissions })`; a role grants
- *   exactly its permission slugs.
+ * - Roles are declared with `defineRole({ slug, permissions, resourceTypeSlug?, organizationId? })`
+ *   (environment roles, or custom roles of one organization); a role grants exactly its permission
+ *   slugs, wherever it is held.
  * - A membership is authorized for permission P on resource R iff
  *   (a) one of its organization roles (`role` / `roles` of the membership) grants P and R belongs
  *       to the membership's organization, or
@@ -70,6 +71,8 @@ export class AuthorizationModel {
 
   /** Declares (or redefines) an environment role. */
   defineRole(input: DefineRoleInput): EmulatorRole {
+    const organizationId = input.organizationId ?? null;
+    if (organizationId !== null) this.directory.requireOrganization(organizationId);
     const existing = this.roles.get(input.slug);
     const now = timestamp();
     const role: EmulatorRole = {
@@ -79,8 +82,9 @@ export class AuthorizationModel {
       slug: input.slug,
       description: null,
       permissions: [...new Set(input.permissions)],
-      resourceTypeSlug: 'organization',
-      type: 'EnvironmentRole',
+      resourceTypeSlug: input.resourceTypeSlug ?? 'organization',
+      type: organizationId === null ? 'EnvironmentRole' : 'OrganizationRole',
+      organizationId,
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
     };
@@ -90,8 +94,12 @@ export class AuthorizationModel {
     return structuredClone(role);
   }
 
-  listRoles(): EmulatorRole[] {
-    return [...this.roles.values()].map((role) => structuredClone(role));
+  /** Environment roles; with an organization, also that organization's custom roles (after them). */
+  listRoles(organizationId?: string): EmulatorRole[] {
+    const all = [...this.roles.values()];
+    const environment = all.filter((role) => role.organizationId === null);
+    const custom = organizationId === undefined ? [] : all.filter((role) => role.organizationId === organizationId);
+    return [...environment, ...custom].map((role) => structuredClone(role));
   }
 
   listPermissions(): EmulatorPermission[] {

@@ -493,9 +493,11 @@ export class WorkOSEmulator {
   // ---- Authorization API model ----
 
   /**
-   * Declares an environment role granting `permissions`. A membership whose `role`/`roles`
-   * include it holds those permissions on every resource of its organization; a role assignment
-   * holds them on the resource and its descendants.
+   * Declares a role granting `permissions`: an environment role, or with `organizationId` a custom
+   * role of that organization; `resourceTypeSlug` (default `'organization'`) names the resource
+   * type it belongs to. A membership whose `role`/`roles` include it holds those permissions on
+   * every resource of its organization; a role assignment holds them on the resource and its
+   * descendants.
    */
   defineRole(input: DefineRoleInput): EmulatorRole {
     return this.authorization.defineRole(input);

@@ -214,8 +214,9 @@ export function authorizationRoutes(deps: AuthorizationDeps): RouteDefinition[] 
     })),
 
     route('authorization.listRoles', 'GET /authorization/organizations/:orgId/roles', (ctx) => {
-      directory.requireOrganization(ctx.param('orgId'));
-      return { status: 200, body: { object: 'list', data: authorization.listRoles().map(toWireRole) } };
+      const organizationId = ctx.param('orgId');
+      directory.requireOrganization(organizationId);
+      return { status: 200, body: { object: 'list', data: authorization.listRoles(organizationId).map(toWireRole) } };
     }),
 
     route('authorization.listPermissions', 'GET /authorization/permissions', (ctx) => {

@@ -133,6 +133,10 @@ export class DirectoryStore {
   createOrganization(input: CreateOrganizationInput): EmulatorOrganization {
     const id = input.id ?? newId('org');
     if (this.organizations.has(id)) throw conflict(`An organization with id '${id}' already exists.`, 'organization_already_exists');
+    if (input.externalId && this.findOrganizationByExternalId(input.externalId)) {
+      // WorkOS keeps external ids unique per environment (the exact error code is not documented).
+      throw conflict(`An organization with external id '${input.externalId}' already exists.`, 'external_id_already_exists');
+    }
     const now = timestamp();
     const organization: EmulatorOrganization = {
       object: 'organization',
@@ -161,6 +165,11 @@ export class DirectoryStore {
 
   getOrganization(id: string): EmulatorOrganization | undefined {
     const organization = this.organizations.get(id);
+    return organization && structuredClone(organization);
+  }
+
+  findOrganizationByExternalId(externalId: string): EmulatorOrganization | undefined {
+    const organization = [...this.organizations.values()].find((item) => item.externalId === externalId);
     return organization && structuredClone(organization);
   }
 

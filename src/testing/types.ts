@@ -28,6 +28,9 @@ export type EmulatorRoute =
   | 'jwks'
   | 'getUser'
   | 'getOrganization'
+  | 'getOrganizationByExternalId'
+  | 'createOrganization'
+  | 'createOrganizationMembership'
   | 'listOrganizationMemberships'
   | 'getOrganizationMembership'
   | 'authenticate'
@@ -185,9 +188,20 @@ export interface DefineRoleInput {
   permissions: string[];
   /** Display name. Default: the slug. */
   name?: string;
+  /**
+   * The resource type the role belongs to (a role on `team` resources, say). Default
+   * `'organization'`: an organization-wide role.
+   */
+  resourceTypeSlug?: string;
+  /**
+   * Makes it a custom role of this organization (`type: 'OrganizationRole'`), listed only by
+   * `listOrganizationRoles` of that organization. Default: an environment role. Role slugs are
+   * unique across the emulator (redefining a slug replaces the role).
+   */
+  organizationId?: string;
 }
 
-/** An environment role as listed by `authorization.listEnvironmentRoles`. */
+/** A role as listed by `authorization.listEnvironmentRoles` / `listOrganizationRoles`. */
 export interface EmulatorRole {
   object: 'role';
   id: string;
@@ -196,7 +210,9 @@ export interface EmulatorRole {
   description: string | null;
   permissions: string[];
   resourceTypeSlug: string;
-  type: 'EnvironmentRole';
+  type: 'EnvironmentRole' | 'OrganizationRole';
+  /** The organization of a custom role; `null` for an environment role (not on the wire). */
+  organizationId: string | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -414,3 +414,48 @@ describe('README: FGA', () => {
     expect(Object.keys(listed.body ?? {})).toEqual(['weatherAgent']);
   });
 });
+
+describe('README: FGA registering resources and ownership', () => {
+  it('registers an agent under its team and makes the creator its owner', async () => {
+    useEmulatorEnv();
+    const registro = emu.createOrganization({ name: 'Registro' });
+    const creator = emu.createUser({ email: 'cleo@registro.test' });
+    emu.createMembership({ userId: creator.id, organizationId: registro.id, role: 'member' });
+    emu.defineRole({ slug: 'owner', permissions: ['agents:read', 'agents:execute'], resourceTypeSlug: 'agent' });
+    const team = emu.createResource({ organizationId: registro.id, resourceTypeSlug: 'team', externalId: 'platform' });
+    const auth = new MastraAuthWorkos({ fetchMemberships: true });
+    const user = await auth.authenticateToken(await emu.mintAccessToken({ sub: creator.id, org_id: registro.id }));
+    if (!user) throw new Error('the emulator token was rejected');
+
+    // --- README block ---
+    const fga = new MastraFGAWorkos({
+      resourceMapping: {
+        agent: { fgaResourceType: 'agent', parentResourceTypeSlug: 'team', deriveParentId: (ctx) => ctx.user.teamId },
+      },
+      // The creator gets the `owner` role on what they register, else `admin`, else `editor`.
+      ownership: { enabled: true },
+    });
+
+    /** Call when a user creates an agent in your app. */
+    async function onAgentCreated(user: WorkOSUser, agentId: string, name: string) {
+      const organizationId = user.organizationId;
+      if (!organizationId || !(await fga.hasResourceType(organizationId, 'agent'))) return null;
+      const { resource, ownerAssignment, warnings } = await fga.registerResource({
+        user,
+        resourceType: 'agent',
+        resourceId: agentId,
+        name,
+        parentResource: { type: 'team', id: 'platform' },
+      });
+      for (const warning of warnings) console.warn(warning);
+      return { resource, ownerAssignment };
+    }
+    // --- end ---
+
+    const result = await onAgentCreated(user, 'helperAgent', 'Helper');
+    expect(result?.resource).toMatchObject({ externalId: 'helperAgent', organizationId: registro.id, parentResourceId: team.id });
+    expect(result?.ownerAssignment).toMatchObject({ role: { slug: 'owner' } });
+    expect(await fga.check(user, { resource: { type: 'agent', id: 'helperAgent' }, permission: 'agents:execute' })).toBe(true);
+    expect(fga.ownership).toEqual({ enabled: true, ownerRole: 'owner', fallbackRoles: ['admin', 'editor'] });
+  });
+});

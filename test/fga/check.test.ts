@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   WorkOSFGAMembershipResolutionError,
   WorkOSFGAResourceNotFoundError,
+  WorkOSFGAUpstreamError,
   type MastraFGAWorkosOptions,
 } from '../../src/fga';
 import type { WorkOSUser } from '../../src';
@@ -92,10 +93,31 @@ describe('check', () => {
     expect(await fga.check(alice, { resource: { type: 'agent', id: 'v2-weather' }, permission: 'agents:execute' })).toBe(true);
   });
 
-  it('denies without a WorkOS call when deriveId yields nothing, and logs a throwing deriveId once', async () => {
-    const { fga, logger } = provider({
+  it('falls back to the raw Mastra resource id when deriveId yields undefined or null (upstream)', async () => {
+    const { fga } = provider({
       resourceMapping: {
         agent: { fgaResourceType: 'agent', deriveId: () => undefined },
+        workflow: { fgaResourceType: 'agent', deriveId: () => null },
+      },
+    });
+    expect(await fga.decide(alice, EXECUTE_WEATHER)).toEqual({ allowed: true, reason: 'permission_granted' });
+    expect(await fga.check(alice, { resource: { type: 'workflow', id: 'weather' }, permission: 'agents:execute' })).toBe(true);
+    expect(await fga.check(alice, EXECUTE_CHEF)).toBe(false);
+    expect(emu.callCount('authorization.check')).toBe(3);
+    expect(emu.callCount()).toBe(3);
+    const filtered = await fga.filterAccessible(alice, [{ id: 'weather' }, { id: 'chef' }], 'agent', 'agents:execute');
+    expect(filtered).toEqual([{ id: 'weather' }]);
+  });
+
+  it('denies without a WorkOS call when deriveId throws, and logs it once', async () => {
+    const { fga, logger } = provider({
+      resourceMapping: {
+        agent: {
+          fgaResourceType: 'agent',
+          deriveId: () => {
+            throw new Error('boom sk_secret_in_hook');
+          },
+        },
         tool: {
           fgaResourceType: 'tool',
           deriveId: () => {
@@ -233,11 +255,22 @@ describe('WorkOS failures fail closed', () => {
     emu.injectFault('authorization.check', { status: 500 });
     expect(await fga.decide(alice, EXECUTE_WEATHER)).toEqual({ allowed: false, reason: 'upstream_unavailable' });
     expect(await fga.check(alice, EXECUTE_WEATHER)).toBe(false);
-    await expect(fga.require(alice, EXECUTE_WEATHER)).rejects.toBeInstanceOf(FGADeniedError);
     const warnings = logger.lines.filter((line) => line.level === 'warn');
     expect(warnings).toHaveLength(1);
     expect(warnings[0]?.args[0]).toMatchObject({ reason: 'upstream_unavailable', status: 500 });
     expect(logger.text).not.toContain(emu.apiKey);
+  });
+
+  it('require() throws a 503 on an outage, not a 403: an outage is not a denial', async () => {
+    const { fga } = provider();
+    emu.injectFault('authorization.check', { status: 500 });
+    const error = await fga.require(alice, EXECUTE_WEATHER).catch((e: unknown) => e);
+    expect(error).not.toBeInstanceOf(FGADeniedError);
+    expect(error).toBeInstanceOf(WorkOSFGAUpstreamError);
+    expect(error).toMatchObject({ status: 503, code: 'fga_upstream_error', operation: 'authorization.check' });
+    expect((error as Error).message).not.toContain(emu.apiKey);
+    emu.clearFaults();
+    await expect(fga.require(alice, EXECUTE_WEATHER)).resolves.toBeUndefined();
   });
 
   it('denies on publicByDefault when the membership confirmation fails', async () => {
@@ -262,6 +295,7 @@ describe('WorkOS failures fail closed', () => {
     const { fga } = provider({ requestTimeoutMs: 200 });
     emu.injectFault('authorization.check', { hang: true });
     expect(await fga.decide(alice, EXECUTE_WEATHER)).toEqual({ allowed: false, reason: 'upstream_unavailable' });
+    await expect(fga.require(alice, EXECUTE_WEATHER)).rejects.toMatchObject({ status: 503 });
   });
 
   it('a failed permission never grants, but a later granted one still does', async () => {

@@ -147,6 +147,29 @@ describe('filterAccessible, parent path (derivable parent)', () => {
     expect(await fga.check(alice, { resource: { type: 'agent', id: 'agent-02' }, permission: 'agents:execute' })).toBe(true);
   });
 
+  it("accepts upstream's parentResourceTypeSlug as an alias of parentFgaResourceType", async () => {
+    const { fga } = provider({ resourceMapping: { agent: { fgaResourceType: 'agent', parentResourceTypeSlug: 'team', deriveParentId: () => 'platform' } } });
+    expect(await fga.filterAccessible(alice, AGENTS, 'agent', 'agents:execute')).toEqual(EVEN);
+    expect(emu.callCount('authorization.listResourcesForMembership')).toBe(1);
+    expect(emu.callCount()).toBe(1);
+  });
+
+  it('compares each item\'s derived id (deriveId), not its raw id, with the listing', async () => {
+    const items = AGENTS.slice(0, 4).map((agent) => ({ id: `mastra-${agent.id}` }));
+    const { fga } = provider({
+      resourceMapping: {
+        agent: {
+          fgaResourceType: 'agent',
+          parentFgaResourceType: 'team',
+          deriveParentId: () => 'platform',
+          deriveId: (ctx) => ctx.resource?.id.replace(/^mastra-/, ''),
+        },
+      },
+    });
+    expect(await fga.filterAccessible(alice, items, 'agent', 'agents:execute')).toEqual([items[0], items[2]]);
+    expect(emu.callCount()).toBe(1);
+  });
+
   it('with publicByDefault adds unregistered items after one listing of the registered ones', async () => {
     const { fga } = provider({ resourceMapping: TEAM_MAPPING, publicByDefault: true });
     const items = [...AGENTS.slice(0, 4), { id: 'ghost', name: 'Ghost' }];

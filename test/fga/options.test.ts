@@ -63,6 +63,11 @@ describe('FGA options', () => {
     ['resourceMapping.agent.fgaResourceType', { resourceMapping: { agent: {} } }],
     ['resourceMapping.agent.deriveId', { resourceMapping: { agent: { fgaResourceType: 'agent', deriveId: 'id' } } }],
     ['resourceMapping.agent.parentFgaResourceType', { resourceMapping: { agent: { fgaResourceType: 'agent', parentFgaResourceType: 3 } } }],
+    ['resourceMapping.agent.parentResourceTypeSlug', { resourceMapping: { agent: { fgaResourceType: 'agent', parentResourceTypeSlug: '' } } }],
+    [
+      'resourceMapping.agent.parentResourceTypeSlug',
+      { resourceMapping: { agent: { fgaResourceType: 'agent', parentResourceTypeSlug: 'team', parentFgaResourceType: 'project' } } },
+    ],
     ['permissionMapping', { permissionMapping: ['agents:read'] }],
     ['permissionMapping.agents:read', { permissionMapping: { 'agents:read': '' } }],
     ['publicByDefault', { publicByDefault: 'yes' }],
@@ -73,8 +78,16 @@ describe('FGA options', () => {
     ['requestTimeoutMs', { requestTimeoutMs: 0 }],
     ['filterConcurrency', { filterConcurrency: 1000 }],
     ['filterConcurrency', { filterConcurrency: 2.5 }],
+    ['filterMaxChecks', { filterMaxChecks: 0 }],
+    ['filterMaxChecks', { filterMaxChecks: 12.5 }],
+    ['filterMaxChecks', { filterMaxChecks: '500' }],
     ['cache.ttlMs', { cache: { ttlMs: 3_600_000 } }],
     ['cache', { cache: true }],
+    ['ownership', { ownership: true }],
+    ['ownership.enabled', { ownership: { enabled: 'yes' } }],
+    ['ownership.ownerRole', { ownership: { enabled: true, ownerRole: '' } }],
+    ['ownership.fallbackRoles', { ownership: { enabled: true, fallbackRoles: 'admin' } }],
+    ['ownership.fallbackRoles', { ownership: { enabled: true, fallbackRoles: ['admin', ''] } }],
   ])('rejects a bad %s at construction, naming it', (option, bad) => {
     const error = configError({ ...base(), ...bad });
     expect(error.option).toBe(option);

@@ -4,11 +4,11 @@
  * throwaway consumer, then imported and required by name.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { builtPackage } from '../support/built-package';
 
-const root = join(import.meta.dirname, '..', '..');
 const node = process.execPath;
 
 /**
@@ -40,24 +40,9 @@ function bundle(file: string): string {
   return readFileSync(join(dist, file), 'utf8');
 }
 
-beforeAll(() => {
-  // Under the repo's node_modules, so the bundle's external dependencies (jose, the WorkOS SDK,
-  // @mastra/core) resolve from the project's own install, as they would from a consumer's.
-  mkdirSync(join(root, 'node_modules', '.cache'), { recursive: true });
-  consumer = mkdtempSync(join(root, 'node_modules', '.cache', 'exports-test-'));
-  const installed = join(consumer, 'node_modules', '@mastra', 'auth-workos');
-  mkdirSync(installed, { recursive: true });
-  copyFileSync(join(root, 'package.json'), join(installed, 'package.json'));
-  dist = join(installed, 'dist');
-  execFileSync(node, [join(root, 'node_modules', 'tsup', 'dist', 'cli-default.js'), '--out-dir', dist], {
-    cwd: root,
-    stdio: 'ignore',
-  });
-}, 120_000);
-
-afterAll(() => {
-  if (consumer) rmSync(consumer, { recursive: true, force: true });
-});
+beforeAll(async () => {
+  ({ consumer, dist } = await builtPackage());
+}, 240_000);
 
 describe('built package', () => {
   const runtimeExports = [
@@ -117,7 +102,7 @@ describe('built package', () => {
       expect(bundle(file)).not.toMatch(/["']ioredis["']/);
     }
     // moduleResolution node10 reads typesVersions for the subpath.
-    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { typesVersions: Record<string, Record<string, string[]>> };
+    const manifest = JSON.parse(readFileSync(join(dist, '..', 'package.json'), 'utf8')) as { typesVersions: Record<string, Record<string, string[]>> };
     expect(manifest.typesVersions['*']?.redis).toEqual(['./dist/redis/index.d.ts']);
   });
 

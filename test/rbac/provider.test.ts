@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MastraAuthWorkos, type WorkOSUser } from '../../src';
 import { MastraRBACWorkos, type MastraRBACWorkosOptions } from '../../src/rbac';
 import { WorkOSConfigError } from '../../src/shared/errors';
@@ -126,13 +126,25 @@ describe('roles from memberships', () => {
     expect(emu.callCount(MEMBERSHIPS)).toBe(2);
   });
 
-  it('gives unmapped roles _default, and inactive or missing memberships nothing', async () => {
+  it('gives unmapped roles _default; inactive or missing memberships mean no roles, hence _default (upstream)', async () => {
     const provider = rbac({ roleMapping: { ...ROLE_MAPPING, _default: ['agents:read'] } });
     expect(await provider.getPermissions(plainUser(carol.id, { organizationId: acme.id }))).toEqual(['agents:read']);
     expect(await provider.getRoles(plainUser(dave.id, { organizationId: acme.id }))).toEqual([]);
-    expect(await provider.getPermissions(plainUser(dave.id, { organizationId: acme.id }))).toEqual([]);
-    expect(await provider.getPermissions(plainUser(erin.id))).toEqual([]);
-    expect(await provider.getPermissions(plainUser(bob.id, { organizationId: globex.id }))).toEqual([]);
+    expect(await provider.getPermissions(plainUser(dave.id, { organizationId: acme.id }))).toEqual(['agents:read']);
+    expect(await provider.getPermissions(plainUser(erin.id))).toEqual(['agents:read']);
+    expect(await provider.getPermissions(plainUser(bob.id, { organizationId: globex.id }))).toEqual(['agents:read']);
+    // With an empty _default, no roles means nothing.
+    expect(await rbac().getPermissions(plainUser(erin.id))).toEqual([]);
+  });
+
+  it('never hands out _default on a WorkOS failure, and does not cache the failure', async () => {
+    const provider = rbac({ roleMapping: { ...ROLE_MAPPING, _default: ['agents:read'] } });
+    const user = plainUser(bob.id, { organizationId: acme.id });
+    emu.injectFault(MEMBERSHIPS, { status: 503, times: 1 });
+    expect(await provider.getPermissions(user)).toEqual([]);
+    expect(await provider.hasPermission(user, 'agents:read')).toBe(true); // the next call asks again and succeeds
+    expect(emu.callCount(MEMBERSHIPS)).toBe(2);
+    expect(provider.getCacheStats()).toEqual({ size: 1, maxSize: 1000 });
   });
 
   it('shares one WorkOS call between concurrent requests for the same user', async () => {
@@ -262,12 +274,35 @@ describe('bad input gets a clear answer, never a crash', () => {
   });
 });
 
+describe('per-user invalidation', () => {
+  it('clearUserCache drops one user in every organization, including a lookup in flight; others stay cached', async () => {
+    const provider = rbac();
+    const bobAcme = plainUser(bob.id, { organizationId: acme.id });
+    const aliceAcme = plainUser(alice.id, { organizationId: acme.id });
+    await provider.getRoles(bobAcme);
+    await provider.getRoles(aliceAcme);
+    expect(emu.callCount(MEMBERSHIPS)).toBe(2);
+
+    emu.injectFault(MEMBERSHIPS, { delayResponseMs: 100, times: 1 });
+    const bobGlobex = plainUser(bob.id, { organizationId: globex.id });
+    const inFlight = provider.getRoles(bobGlobex);
+    await vi.waitFor(() => expect(emu.callCount(MEMBERSHIPS)).toBe(3));
+    provider.clearUserCache(bob.id);
+    await inFlight;
+
+    await provider.getRoles(aliceAcme); // still cached
+    await provider.getRoles(bobAcme); // dropped: asked again
+    await provider.getRoles(bobGlobex); // the in-flight answer was not stored: asked again
+    expect(emu.callCount(MEMBERSHIPS)).toBe(5);
+  });
+});
+
 describe('role listing (Studio "View as role")', () => {
   it('lists mapped roles and resolves a role’s permissions, with _default for others', async () => {
     const provider = rbac({ roleMapping: { ...ROLE_MAPPING, _default: ['agents:read'] } });
     expect(await provider.getAvailableRoles()).toEqual([
-      { id: 'admin', name: 'admin' },
-      { id: 'member', name: 'member' },
+      { id: 'admin', name: 'Admin' },
+      { id: 'member', name: 'Member' },
     ]);
     expect(await provider.getPermissionsForRole('member')).toEqual(['agents:read', 'workflows:*']);
     expect(await provider.getPermissionsForRole('unknown')).toEqual(['agents:read']);

@@ -29,9 +29,9 @@ describe('RoleMapper', () => {
     expect(mapper.roleIds()).toEqual(['admin', 'member']);
   });
 
-  it('grants nothing to a user without roles, even when _default grants something', () => {
-    const mapper = new RoleMapper({ _default: ['agents:read'] });
-    expect(mapper.permissionsForRoles([])).toEqual([]);
+  it('gives a user without roles the _default grant (upstream)', () => {
+    expect(new RoleMapper({ _default: ['agents:read'] }).permissionsForRoles([])).toEqual(['agents:read']);
+    expect(new RoleMapper({ admin: ['*'] }).permissionsForRoles([])).toEqual([]);
   });
 
   it('without _default, unmapped roles get nothing', () => {

@@ -127,14 +127,31 @@ describe('clockTolerance boundary (tolerance 30 s, margins of 5 s either side)',
 describe('expiry of a token already verified and cached', () => {
   it('a cached token stops working once exp passes: the cache never extends a token life', async () => {
     const subject = makeProvider(emu, { clockTolerance: 0 });
-    await expectAccepted(emu, subject, await emu.mintAccessToken({ sub: userId }), userId, { jwks: 1, getUser: 1 });
-    const exp = nowSec() + 3;
-    const token = await emu.mintAccessToken({ sub: userId, exp });
+    const iat = nowSec();
+    const first = await emu.mintAccessToken({ sub: userId, iat });
+    const exp = iat + 3;
+    const token = await emu.mintAccessToken({ sub: userId, iat, exp });
+    // With no tolerance, the provider's clock must not lag the tokens' iat (minting may be slow).
+    subject.clock.set(iat * 1000);
+    await expectAccepted(emu, subject, first, userId, { jwks: 1, getUser: 1 });
     await expectAccepted(emu, subject, token, userId, { jwks: 0 });
     expect(subject.auth.getStats().cachedTokens).toBe(2);
     // The provider's clock moves to clearly (1.5 s) past exp.
     subject.clock.set((exp + 1.5) * 1000);
     await expectRejected(emu, subject, token, { jwks: 0, reason: 'token_expired' });
+  });
+});
+
+describe('maxTokenAge on a token already verified and cached', () => {
+  it('a cached token stops working once iat + maxTokenAge passes, well before exp', async () => {
+    const subject = makeProvider(emu, { maxTokenAge: 60, clockTolerance: 5 });
+    const iat = Math.floor(subject.clock.now() / 1000);
+    const token = await emu.mintAccessToken({ sub: userId, iat, exp: iat + 300 });
+    await expectAccepted(emu, subject, token, userId, { jwks: 1, getUser: 1 });
+    subject.clock.set((iat + 59) * 1000);
+    await expectAccepted(emu, subject, token, userId, { jwks: 0, getUser: 0 }); // served from the cache
+    subject.clock.set((iat + 60 + 5 + 1) * 1000); // past the age limit and the tolerance, exp still 234 s away
+    await expectRejected(emu, subject, token, { jwks: 0, getUser: 0, reason: 'token_expired' });
   });
 });
 

@@ -26,6 +26,11 @@ function flipPaddingBits(segment: string): string {
   return `${segment.slice(0, -1)}${ALPHABET[ALPHABET.indexOf(last) ^ 1]}`;
 }
 
+/** The character with the same high bits as `last` and the 4 spare bits (of a 4n+2 segment) cleared. */
+function canonicalLast(last: string): string {
+  return ALPHABET[ALPHABET.indexOf(last) & ~0x0f] ?? 'A';
+}
+
 function parts(token: string): [string, string, string] {
   const [h = '', p = '', s = ''] = token.split('.');
   return [h, p, s];
@@ -68,16 +73,6 @@ describe('tampered tokens', () => {
       const [h, p, s] = parts(t);
       return `${h}.${flipChar(p, 20)}.${s}`;
     }],
-    ['payload: only the unused trailing bits changed (same JSON bytes)', async () => {
-      // Pad the payload until its last base64url character carries 4 spare bits.
-      for (let pad = ''; ; pad += 'x') {
-        const [h, p, s] = parts(await emu.mintAccessToken({ sub: mallory, pad }));
-        if (p.length % 4 !== 2) continue;
-        const flipped = flipPaddingBits(p);
-        expect(Buffer.from(flipped, 'base64url').equals(Buffer.from(p, 'base64url'))).toBe(true);
-        return `${h}.${flipped}.${s}`;
-      }
-    }],
     ['header: typ changed', (t) => {
       const [h, p, s] = parts(t);
       const header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8')) as Record<string, unknown>;
@@ -91,9 +86,11 @@ describe('tampered tokens', () => {
       const [h, p, s] = parts(t);
       return `${h}.${p}.${flipChar(s, 0)}`;
     }],
-    ['signature: truncated by four characters', (t) => {
+    ['signature: truncated by four characters (kept canonical)', (t) => {
       const [h, p, s] = parts(t);
-      return `${h}.${p}.${s.slice(0, -4)}`;
+      const cut = s.slice(0, -4);
+      // Keep the spelling canonical (spare bits zero) so the signature check is what refuses it.
+      return `${h}.${p}.${cut.slice(0, -1)}${canonicalLast(cut.at(-1) ?? 'A')}`;
     }],
     ['signature: doubled', (t) => {
       const [h, p, s] = parts(t);
@@ -143,16 +140,47 @@ describe('tampered tokens', () => {
   });
 });
 
-describe('accepted on purpose (documented)', () => {
-  it('signature with different unused trailing bits (same signature bytes) → accepted as the same user', async () => {
+describe('non-canonical base64url (one token = one string)', () => {
+  it('signature with unused trailing bits set (same signature bytes) → rejected before any fetch', async () => {
     // base64url leaves 4 spare bits in the last character of a 256-byte RSA signature; decoders
-    // ignore them, so the signature bytes (and the signed content) are unchanged. Not a forgery:
-    // only a second spelling of the same token, which is verified on its own (cache key differs).
+    // ignore them, so this is a second spelling of the same signed token. Refusing it keeps one
+    // token = one string for the verified-token cache and for any deny-list a user keeps.
     const original = await emu.mintAccessToken({ sub: mallory });
     const [h, p, s] = parts(original);
     const variant = `${h}.${p}.${flipPaddingBits(s)}`;
     expect(variant).not.toBe(original);
     expect(Buffer.from(flipPaddingBits(s), 'base64url').equals(Buffer.from(s, 'base64url'))).toBe(true);
-    await expectAccepted(emu, makeProvider(emu), variant, mallory, { jwks: 1, getUser: 1 });
+    const subject = makeProvider(emu);
+    await expectRejected(emu, subject, variant, { jwks: 0, getUser: 0, reason: 'token_malformed' });
+    await expectAccepted(emu, subject, original, mallory, { jwks: 1, getUser: 1 });
+    // …also when the key is already at hand (the warm path).
+    await expectRejected(emu, subject, variant, { jwks: 0, getUser: 0, reason: 'token_malformed' });
+  });
+
+  it('payload with unused trailing bits set → rejected; the canonical spelling is accepted', async () => {
+    let original = '';
+    for (let pad = 0; pad < 4; pad += 1) {
+      original = await emu.mintAccessToken({ sub: mallory, pad: 'x'.repeat(pad) });
+      if (parts(original)[1].length % 4 !== 0) break; // a spelling with spare bits
+    }
+    const [h, p, s] = parts(original);
+    expect(p.length % 4).not.toBe(0);
+    const variant = `${h}.${flipPaddingBits(p)}.${s}`;
+    expect(Buffer.from(flipPaddingBits(p), 'base64url').equals(Buffer.from(p, 'base64url'))).toBe(true);
+    const subject = makeProvider(emu);
+    await expectAccepted(emu, subject, original, mallory, { jwks: 1, getUser: 1 });
+    await expectRejected(emu, subject, variant, { jwks: 0, getUser: 0, reason: 'token_malformed' });
+  });
+
+  it('header with unused trailing bits set → rejected as malformed, before the signature is looked at', async () => {
+    const original = await emu.mintAccessToken({ sub: mallory });
+    const [h, p, s] = parts(original);
+    const header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8')) as Record<string, unknown>;
+    let crafted = h;
+    for (let pad = 1; crafted.length % 4 === 0 || crafted === h; pad += 1) crafted = b64url({ ...header, x: 'y'.repeat(pad) });
+    // The crafted header changes what is signed: canonical, it fails on the signature...
+    await expectRejected(emu, makeProvider(emu), `${crafted}.${p}.${s}`, { jwks: 1, getUser: 0, reason: 'signature_invalid' });
+    // ...spelled with spare bits set, it never gets that far.
+    await expectRejected(emu, makeProvider(emu), `${flipPaddingBits(crafted)}.${p}.${s}`, { jwks: 0, getUser: 0, reason: 'token_malformed' });
   });
 });

@@ -252,6 +252,23 @@ describe('WorkOS emulator (through the real @workos-inc/node SDK)', () => {
       expect(emu.callCount('authorization.listPermissions')).toBe(1);
     });
 
+    it('lists custom roles only for their organization, with their resource type', async () => {
+      const { org } = seedTree();
+      const other = emu.createOrganization({ name: 'Other' });
+      emu.defineRole({ slug: 'team-lead', permissions: ['projects:write'], resourceTypeSlug: 'team' });
+      emu.defineRole({ slug: 'org-auditor', permissions: ['projects:read'], organizationId: org.id, resourceTypeSlug: 'project' });
+      expect(() => emu.defineRole({ slug: 'ghost-role', permissions: [], organizationId: 'org_missing' })).toThrow();
+
+      const environment = await workos.authorization.listEnvironmentRoles();
+      expect(environment.data.map((r) => r.slug)).toEqual(['member', 'workspace-editor', 'project-viewer', 'team-lead']);
+      expect(environment.data[3]).toMatchObject({ resourceTypeSlug: 'team', type: 'EnvironmentRole' });
+
+      const ofOrg = await workos.authorization.listOrganizationRoles(org.id);
+      expect(ofOrg.data.map((r) => r.slug)).toEqual(['member', 'workspace-editor', 'project-viewer', 'team-lead', 'org-auditor']);
+      expect(ofOrg.data[4]).toMatchObject({ object: 'role', type: 'OrganizationRole', resourceTypeSlug: 'project', permissions: ['projects:read'] });
+      expect((await workos.authorization.listOrganizationRoles(other.id)).data.map((r) => r.slug)).not.toContain('org-auditor');
+    });
+
     it('deleting a membership drops its role assignments', async () => {
       const { membership, workspace } = seedTree();
       emu.assignRole({ organizationMembershipId: membership.id, roleSlug: 'project-viewer', resourceId: workspace.id });

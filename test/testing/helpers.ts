@@ -37,3 +37,11 @@ export function seedMember(emu: WorkOSEmulator, role = 'member') {
   const membership = emu.createMembership({ userId: user.id, organizationId: org.id, role });
   return { org, user, membership };
 }
+
+/**
+ * An SDK result with its timestamps back in wire form: SDK 12 turns `createdAt`/`updatedAt` (and
+ * other ISO date fields) into `Date`s, SDK 11 kept the strings the emulator sent.
+ */
+export function wireForm<T>(value: T): unknown {
+  return JSON.parse(JSON.stringify(value));
+}
