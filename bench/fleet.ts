@@ -30,6 +30,8 @@ export interface FleetResult {
 }
 
 let bench = 0;
+/** Every store set opened, closed at the end even when a phase throws (or the process would hang). */
+const opened: Array<{ close(): Promise<void> }> = [];
 let userCount = 0;
 
 async function openStores(redis: RunningRedis, options: RedisStoreOptions = {}): Promise<{ stores: RedisStore[]; close(): Promise<void> }> {
@@ -38,13 +40,18 @@ async function openStores(redis: RunningRedis, options: RedisStoreOptions = {}):
   await Promise.all(clients.map((client) => client.connect()));
   for (const client of clients) client.on('error', () => undefined);
   const stores = clients.map((client) => createRedisStore(client, { prefix: `bench${bench}`, ...options }));
-  return {
+  let closed = false;
+  const set = {
     stores,
     async close() {
+      if (closed) return;
+      closed = true;
       await Promise.all(stores.map((store) => store.close()));
       for (const client of clients) client.disconnect();
     },
   };
+  opened.push(set);
+  return set;
 }
 
 function fleetOf(emu: WorkOSEmulator, stores: Array<RedisStore | undefined>): MastraAuthWorkos[] {
@@ -119,6 +126,7 @@ export async function measureFleet(emu: WorkOSEmulator, options: { rounds: numbe
     const outage = await measureOutage(emu, redis, options.outageSec);
     return { tenUsers, coldBurstGetUser, warm, outage };
   } finally {
+    for (const set of opened.splice(0)) await set.close();
     await redis.stop();
   }
 }

@@ -39,8 +39,11 @@ export interface VerifyCostOptions {
   store?: SharedStore;
 }
 
+let measured = 0;
+
 export async function measureVerifyCost(emu: WorkOSEmulator, options: VerifyCostOptions): Promise<VerifyCostResult> {
-  const user = emu.createUser({ email: 'verify-cost@bench.test', firstName: 'Verify', lastName: 'Cost' });
+  measured += 1;
+  const user = emu.createUser({ email: `verify-cost-${measured}@bench.test`, firstName: 'Verify', lastName: 'Cost' });
   const warmupCount = options.warmup;
   const perRun = options.rounds * options.distinctBatch;
   const tokens = await mintDistinctTokens(emu, warmupCount + 2 * perRun, { sub: user.id });
