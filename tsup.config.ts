@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
+  entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', 'redis/index': 'src/store/index.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
@@ -10,5 +10,5 @@ export default defineConfig({
   splitting: false,
   treeshake: true,
   // Peer and runtime dependencies stay external: users get one copy of each.
-  external: ['@mastra/core', '@workos-inc/node', 'jose', '@mastra/hono', 'hono', '@hono/node-server'],
+  external: ['@mastra/core', '@workos-inc/node', 'jose', 'ioredis', '@mastra/hono', 'hono', '@hono/node-server'],
 });

@@ -10,6 +10,8 @@
 import os from 'node:os';
 import { startWorkOSEmulator } from '../src/testing';
 import { measureCallCounts } from './call-counts';
+import { measureFleet } from './fleet';
+import { redisServerInstalled } from '../test/helpers/redis-server';
 import { MB, seconds } from './measure';
 import { measureMemory } from './memory';
 import { jsonLine, markdownTable, score, type BenchRow } from './report';
@@ -174,6 +176,68 @@ async function main(): Promise<void> {
         target: { on: 'ours', op: '<=', value: 1 },
       },
     );
+
+    if (redisServerInstalled()) {
+      const fleet = await timed('fleet (3 instances, one redis-server)', () => measureFleet(emu, { rounds: config.rounds, outageSec: 5 }));
+      const { outage } = fleet;
+      rows.push(
+        {
+          key: 'fleet_workos_calls_per_1000_requests',
+          metric: 'Fleet: WorkOS API calls, 1,000 requests from 10 users spread over 3 instances (store: Redis)',
+          ours: fleet.tenUsers.withStore,
+          baseline: fleet.tenUsers.withoutStore,
+          baselineName: '3 instances, no store',
+          target: { on: 'ours', op: '<=', value: 10 },
+        },
+        {
+          key: 'fleet_cold_burst_get_user_calls',
+          metric: 'Fleet: getUser calls, 30 concurrent cold requests of one user over 3 instances',
+          ours: fleet.coldBurstGetUser,
+          target: { on: 'ours', op: '==', value: 1 },
+        },
+        {
+          key: 'fleet_warm_path_ratio',
+          metric: 'Fleet: authenticateToken with a Redis store, warm user cache, new token each call (cache.tokens: false)',
+          ours: fleet.warm.distinct.oursNs / 1000,
+          baseline: fleet.warm.distinct.baselineNs / 1000,
+          baselineName: 'bare jose jwtVerify',
+          ratio: fleet.warm.distinct.ratio,
+          unit: 'µs',
+          target: { on: 'ratio', op: '<=', value: 1.15 },
+          note: `${fleet.warm.timedWorkosApiCalls} WorkOS calls while timed`,
+        },
+        {
+          key: 'fleet_requests_failed_during_redis_outage',
+          metric: `Fleet: failed requests, Redis stopped for ${outage.seconds} s under steady traffic (3 instances)`,
+          ours: outage.failed,
+          baseline: outage.requests,
+          baselineName: 'requests',
+          ratio: outage.failed / Math.max(1, outage.requests),
+          target: { on: 'ours', op: '==', value: 0 },
+          note: `sharing resumed ${outage.resumeSec.toFixed(1)} s after Redis came back`,
+        },
+        {
+          key: 'fleet_cold_request_latency_redis_down',
+          metric: 'Fleet: median cold request (new user) with Redis stopped (connection refused)',
+          ours: outage.coldMedianMs.redisDown,
+          baseline: outage.coldMedianMs.noStore,
+          baselineName: 'no store',
+          unit: 'ms',
+          note: `added ${(outage.coldMedianMs.redisDown - outage.coldMedianMs.noStore).toFixed(2)} ms (alternating samples); with Redis up: ${outage.coldMedianMs.redisUp.toFixed(2)} ms vs ${outage.coldMedianMs.noStoreWhileUp.toFixed(2)} ms without store`,
+        },
+        {
+          key: 'fleet_cold_request_latency_redis_hung',
+          metric: 'Fleet: cold requests with Redis hung (SIGSTOP): first request, then median of the next 19',
+          ours: outage.hung.firstMs,
+          baseline: outage.hung.medianAfterMs,
+          baselineName: 'median after',
+          unit: 'ms',
+          note: `bounded by commandTimeoutMs = ${outage.hung.commandTimeoutMs} ms, once; then Redis is skipped until it answers`,
+        },
+      );
+    } else {
+      process.stderr.write('bench: redis-server not installed; fleet rows skipped (apt-get install -y redis-server)\n');
+    }
 
     const throughputRows = (key: string, label: string, throughput: ThroughputResult, target: boolean): BenchRow[] => [
       {

@@ -11,6 +11,7 @@
 import { importJWK, jwtVerify, type JWK } from 'jose';
 import { noopLogger } from '@mastra/core/logger';
 import { MastraAuthWorkos } from '../src';
+import type { SharedStore } from '../src/store';
 import type { WorkOSEmulator } from '../src/testing';
 import { timeInterleaved, type PairTiming } from './measure';
 import { mintDistinctTokens } from './tokens';
@@ -34,16 +35,22 @@ export interface VerifyCostOptions {
   distinctBatch: number;
   /** Calls per side per round for the repeated token. */
   repeatedBatch: number;
+  /** Give the measured providers this shared store (fleet mode): the warm path must not change. */
+  store?: SharedStore;
 }
 
+let measured = 0;
+
 export async function measureVerifyCost(emu: WorkOSEmulator, options: VerifyCostOptions): Promise<VerifyCostResult> {
-  const user = emu.createUser({ email: 'verify-cost@bench.test', firstName: 'Verify', lastName: 'Cost' });
+  measured += 1;
+  const user = emu.createUser({ email: `verify-cost-${measured}@bench.test`, firstName: 'Verify', lastName: 'Cost' });
   const warmupCount = options.warmup;
   const perRun = options.rounds * options.distinctBatch;
   const tokens = await mintDistinctTokens(emu, warmupCount + 2 * perRun, { sub: user.id });
 
-  const provider = new MastraAuthWorkos({ ...emu.connection, logger: noopLogger, cache: { tokens: false } });
-  const defaults = new MastraAuthWorkos({ ...emu.connection, logger: noopLogger });
+  const store = options.store ? { store: options.store } : {};
+  const provider = new MastraAuthWorkos({ ...emu.connection, logger: noopLogger, cache: { tokens: false }, ...store });
+  const defaults = new MastraAuthWorkos({ ...emu.connection, logger: noopLogger, ...store });
   const jwk = emu.publicJwks().keys[0] as JWK;
   const publicKey = await importJWK(jwk, 'RS256');
   const joseOptions = { algorithms: ['RS256'], issuer: emu.issuer };

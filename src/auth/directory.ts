@@ -2,7 +2,12 @@ import type { OrganizationMembership, User } from '@workos-inc/node';
 import type { WorkOSGateway } from '../shared/gateway';
 import { WORKOS_PAGE_SIZE } from '../shared/gateway';
 import { ReadThroughCache, type CacheSettings } from '../shared/read-through-cache';
+import { createHash } from 'node:crypto';
 import type { Clock } from '../shared/clock';
+import type { OncePerWindowLogger } from '../shared/log-once';
+import { isRecord } from '../shared/options';
+import { jsonCodec, type SharedStore } from '../shared/store';
+import { storeTier } from '../shared/store-tier';
 import { authErrorFromUpstream } from './errors';
 
 /** 1,000 memberships per user is far beyond real use; the bound keeps a bad cursor from looping. */
@@ -18,10 +23,46 @@ export class WorkOSDirectory {
   readonly #users: ReadThroughCache<string, User>;
   readonly #memberships: ReadThroughCache<string, OrganizationMembership[]>;
 
-  constructor(gateway: WorkOSGateway, cache: CacheSettings | false, clock: Clock) {
+  constructor(
+    gateway: WorkOSGateway,
+    cache: CacheSettings | false,
+    clock: Clock,
+    shared?: { store: SharedStore | undefined; clientId: string; log: OncePerWindowLogger },
+  ) {
     this.#gateway = gateway;
-    this.#users = new ReadThroughCache(cache, clock);
-    this.#memberships = new ReadThroughCache(cache, clock);
+    const tier = { clientId: shared?.clientId ?? '', component: 'auth', log: shared?.log as OncePerWindowLogger };
+    this.#users = new ReadThroughCache(
+      cache,
+      clock,
+      storeTier(shared?.store, {
+        ...tier,
+        cache: 'user',
+        codec: jsonCodec<string, User>({
+          key: (userId) => userId,
+          revive: (parsed) => {
+            if (!isRecord(parsed) || typeof parsed.id !== 'string') throw new TypeError('not a WorkOS user');
+            return parsed as unknown as User;
+          },
+          // So that a Directory Sync event on any instance finds the user by email.
+          indexes: (user) => (typeof user.email === 'string' && user.email !== '' ? [emailIndex(user.email)] : []),
+        }),
+      }),
+    );
+    this.#memberships = new ReadThroughCache(
+      cache,
+      clock,
+      storeTier(shared?.store, {
+        ...tier,
+        cache: 'memberships',
+        codec: jsonCodec<string, OrganizationMembership[]>({
+          key: (userId) => userId,
+          revive: (parsed) => {
+            if (!Array.isArray(parsed)) throw new TypeError('not a membership list');
+            return parsed as OrganizationMembership[];
+          },
+        }),
+      }),
+    );
   }
 
   get cachedUsers(): number {
@@ -62,21 +103,33 @@ export class WorkOSDirectory {
     });
   }
 
-  /** Ids of the cached users with this email (case-insensitive); reads the cache only. */
-  cachedUserIdsByEmail(email: string): string[] {
+  /**
+   * Ids of the cached users with this email (case-insensitive): this instance's cache, plus, with a
+   * shared store, the users any instance cached under it. Never calls WorkOS.
+   */
+  async cachedUserIdsByEmail(email: string): Promise<string[]> {
     const wanted = email.trim().toLowerCase();
     if (wanted === '') return [];
-    return this.#users.keys().filter((userId) => this.#users.peek(userId)?.email?.toLowerCase() === wanted);
+    const local = this.#users.keys().filter((userId) => this.#users.peek(userId)?.email?.toLowerCase() === wanted);
+    const shared = await this.#users.storeIndex(emailIndex(wanted));
+    return [...new Set([...local, ...shared])];
   }
 
-  /** Forget a user, including lookups still in flight (for example after a Directory Sync event). */
-  invalidateUser(userId: string): void {
-    this.#users.invalidate(userId);
-    this.#memberships.invalidate(userId);
+  /**
+   * Forget a user, including lookups still in flight (for example after a Directory Sync event);
+   * with a shared store, in every instance (settles once the store has it; never rejects).
+   */
+  async invalidateUser(userId: string): Promise<void> {
+    await Promise.all([this.#users.invalidate(userId), this.#memberships.invalidate(userId)]);
   }
 
   /** Forget a user's memberships only (after adding one, for example). */
   invalidateMemberships(userId: string): void {
     this.#memberships.invalidate(userId);
   }
+}
+
+/** The store index of users by email: a hash, so no address appears in key names. */
+function emailIndex(email: string): string {
+  return `email:${createHash('sha256').update(email.trim().toLowerCase()).digest('hex')}`;
 }

@@ -4,6 +4,7 @@ import type { JWTPayload } from 'jose';
 import type { Clock } from '../shared/clock';
 import { nonEmptyString, OptionValidator } from '../shared/options';
 import type { CacheSettings } from '../shared/read-through-cache';
+import type { SharedStore } from '../shared/store';
 import { resolveWorkOSConnection, type ResolvedWorkOSConnection, type WorkOSConnectionOptions } from '../shared/workos-connection';
 import type { WorkOSJwtClaimsConfig } from './claims';
 import type { WorkOSSessionConfig, WorkOSSSOConfig } from '../session/options';
@@ -47,6 +48,12 @@ export interface MastraAuthWorkosOptions extends WorkOSConnectionOptions, Mastra
    * `tokens: false` re-verifies every token (users stay cached); `false` disables all caching.
    */
   cache?: false | (Partial<CacheSettings> & { tokens?: boolean });
+  /**
+   * A store shared by every instance of the app (`createRedisStore(redis)` from
+   * `@mastra/auth-workos/redis`): users and memberships are then fetched from WorkOS once per fleet,
+   * and `invalidateUser` reaches every instance. Default: memory only.
+   */
+  store?: SharedStore;
   /** Bound on each WorkOS API call on the request path, in ms. Default 5000. */
   requestTimeoutMs?: number;
   /** Logger for rejections and upstream trouble; default: Mastra's logger for this component. */
@@ -82,6 +89,7 @@ export interface ResolvedAuthSettings {
   /** Size of the cache of verified tokens (by SHA-256) that lets a repeated token skip the checks; 0: off. */
   verifiedTokenCacheSize: number;
   requestTimeoutMs: number;
+  store: SharedStore | undefined;
 }
 
 const ASYMMETRIC_ALGORITHMS = new Set([
@@ -144,5 +152,6 @@ export function resolveAuthSettings(options: MastraAuthWorkosOptions, env: Recor
     verifiedTokenCacheSize:
       cache === false || (options.cache !== undefined && options.cache !== false && options.cache.tokens === false) ? 0 : cache.maxSize,
     requestTimeoutMs,
+    store: check.store(options.store),
   };
 }

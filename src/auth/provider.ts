@@ -94,7 +94,11 @@ export class MastraAuthWorkos
       this.#keySet,
       clock,
     );
-    this.#directory = new WorkOSDirectory(this.#gateway, settings.cache, clock);
+    this.#directory = new WorkOSDirectory(this.#gateway, settings.cache, clock, {
+      store: settings.store,
+      clientId: this.#clientId,
+      log: this.#log,
+    });
     this.#authenticator = new WorkOSAuthenticator(settings, this.#verifier, this.#directory, options.mapJwtPayloadToUser);
     // ---- browser sign-in: src/session/ does the work ----
     this.#ssoConfig = options.sso;
@@ -288,16 +292,21 @@ export class MastraAuthWorkos
     return this.#browser.clearSessionHeaders();
   }
 
-  /** Drops a user's cached profile and memberships (e.g. from a Directory Sync webhook). */
-  invalidateUser(userId: string): void {
-    this.#directory.invalidateUser(userId);
+  /**
+   * Drops a user's cached profile and memberships (e.g. from a Directory Sync webhook) at once in
+   * this instance; with a `store`, also in the store and every other instance (the promise settles
+   * when the store has it, and never rejects: with Redis down it is applied when Redis returns).
+   */
+  invalidateUser(userId: string): Promise<void> {
+    return this.#directory.invalidateUser(userId);
   }
 
   /**
-   * Ids of the cached users with this email (case-insensitive), from the cache alone: how a
-   * Directory Sync event (which names a directory user, not an AuthKit user) finds whom to forget.
+   * Ids of the cached users with this email (case-insensitive), from the caches alone (this
+   * instance's, and the shared store's): how a Directory Sync event (which names a directory user,
+   * not an AuthKit user) finds whom to forget.
    */
-  cachedUserIdsByEmail(email: string): string[] {
+  cachedUserIdsByEmail(email: string): Promise<string[]> {
     return this.#directory.cachedUserIdsByEmail(email);
   }
 

@@ -4,6 +4,8 @@ import type { OrganizationMembership } from '@workos-inc/node';
 import type { OncePerWindowLogger } from '../shared/log-once';
 import type { WorkOSUser } from '../auth/user';
 import { ReadThroughCache } from '../shared/read-through-cache';
+import { jsonCodec } from '../shared/store';
+import { storeTier } from '../shared/store-tier';
 import { isUpstreamError } from '../shared/errors';
 import { WORKOS_PAGE_SIZE as PAGE_SIZE, type WorkOSGateway } from '../shared/gateway';
 import { mapBounded } from './bounded';
@@ -100,14 +102,44 @@ export class FGAChecker {
     this.#api = deps.api;
     this.#settings = deps.settings;
     this.#log = deps.log;
-    this.#checks = new ReadThroughCache(deps.settings.cache, deps.settings.clock);
-    this.#memberships = new ReadThroughCache(deps.settings.cache, deps.settings.clock);
+    const { cache, clock, store, connection } = deps.settings;
+    const shared = { clientId: connection.clientId, component: 'fga', log: deps.log };
+    const key = (value: string): string => value.split('\u0000').map(encodeURIComponent).join(':');
+    this.#checks = new ReadThroughCache(
+      cache,
+      clock,
+      storeTier(store, {
+        ...shared,
+        cache: 'check',
+        codec: jsonCodec<string, SlugOutcome>({
+          key,
+          revive: (parsed) => {
+            if (parsed !== 'authorized' && parsed !== 'unauthorized' && parsed !== 'not_found') throw new TypeError('not a check outcome');
+            return parsed;
+          },
+        }),
+      }),
+    );
+    this.#memberships = new ReadThroughCache(
+      cache,
+      clock,
+      storeTier(store, {
+        ...shared,
+        cache: 'membership',
+        codec: jsonCodec<string, boolean>({
+          key,
+          revive: (parsed) => {
+            if (typeof parsed !== 'boolean') throw new TypeError('not a membership answer');
+            return parsed;
+          },
+        }),
+      }),
+    );
   }
 
-  /** Forget cached results (after a role or resource change). */
-  invalidate(): void {
-    this.#checks.clear();
-    this.#memberships.clear();
+  /** Forget cached results (after a role or resource change); with a store, in every instance. */
+  async invalidate(): Promise<void> {
+    await Promise.all([this.#checks.clear(), this.#memberships.clear()]);
   }
 
   async decide(user: WorkOSUser, params: FGACheckParams): Promise<FGADecision> {

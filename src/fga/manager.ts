@@ -91,8 +91,8 @@ function resourceRef(
 export interface ManagerDeps {
   api: WorkOSGateway;
   organizationId: string | undefined;
-  /** Called after any change to resources or role assignments (cached decisions are then stale). */
-  onChange(): void;
+  /** Called after any change to resources or role assignments (cached decisions are then stale; with a store, everywhere). */
+  onChange(): void | Promise<void>;
   onTruncated(operation: string): void;
 }
 
@@ -135,7 +135,7 @@ export class FGAResourceManager {
     const created = await this.#run('authorization.createResource', undefined, (workos) =>
       workos.authorization.createResource({ ...base, ...(description !== undefined && { description }), ...parent }),
     );
-    this.#deps.onChange();
+    await this.#deps.onChange();
     return toFGAResource(created);
   }
 
@@ -179,7 +179,7 @@ export class FGAResourceManager {
         ...(description !== undefined && { description }),
       }),
     );
-    this.#deps.onChange();
+    await this.#deps.onChange();
     return toFGAResource(updated);
   }
 
@@ -198,20 +198,20 @@ export class FGAResourceManager {
         workos.authorization.deleteResourceByExternalId({ organizationId, resourceTypeSlug, externalId }),
       );
     }
-    this.#deps.onChange();
+    await this.#deps.onChange();
   }
 
   async assignRole(params: FGARoleParams): Promise<FGARoleAssignment> {
     const role = roleTarget('assignRole', params);
     const assignment = await this.#run('authorization.assignRole', undefined, (workos) => workos.authorization.assignRole(role));
-    this.#deps.onChange();
+    await this.#deps.onChange();
     return toFGARoleAssignment(assignment);
   }
 
   async removeRole(params: FGARoleParams): Promise<void> {
     const role = roleTarget('removeRole', params);
     await this.#run('authorization.removeRole', undefined, (workos) => workos.authorization.removeRole(role));
-    this.#deps.onChange();
+    await this.#deps.onChange();
   }
 
   /** One page when `limit` is given; otherwise every page (bounded). */

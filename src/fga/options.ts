@@ -3,6 +3,7 @@ import type { IMastraLogger } from '@mastra/core/logger';
 import type { Clock } from '../shared/clock';
 import { isNonEmptyString, isRecord, OptionValidator } from '../shared/options';
 import type { CacheSettings } from '../shared/read-through-cache';
+import type { SharedStore } from '../shared/store';
 import { resolveWorkOSConnection, type ResolvedWorkOSConnection, type WorkOSConnectionOptions } from '../shared/workos-connection';
 import type { WorkOSUser } from '../auth/user';
 
@@ -120,6 +121,12 @@ export interface MastraFGAWorkosOptions extends WorkOSConnectionOptions {
    */
   checkInternalWorkflows?: boolean;
   /**
+   * A store shared by every instance (`createRedisStore(redis)` from `@mastra/auth-workos/redis`).
+   * With `cache` on, decisions are asked of WorkOS once per fleet, and role changes made through
+   * this provider (or `invalidateCache()`) clear them in every instance. Unused with `cache: false`.
+   */
+  store?: SharedStore;
+  /**
    * With `enabled`, `registerResource` assigns the creating user `ownerRole` (default `'owner'`) on
    * the new resource, else the first of `fallbackRoles` (default `['admin', 'editor']`) the type has.
    */
@@ -143,6 +150,7 @@ export interface ResolvedFGASettings {
   ownership: ResolvedOwnership | undefined;
   clock: Clock;
   connection: ResolvedWorkOSConnection;
+  store: SharedStore | undefined;
 }
 
 /** Upper bound of `filterConcurrency`: more would be the unbounded fan-out this option exists to prevent. */
@@ -233,5 +241,6 @@ export function resolveFGASettings(options: MastraFGAWorkosOptions): ResolvedFGA
     ownership: resolveOwnership(options.ownership),
     clock: check.clock(options.clock),
     connection: resolveWorkOSConnection(options, { env: process.env, requestTimeoutMs, component: 'MastraFGAWorkos' }),
+    store: check.store(options.store),
   };
 }

@@ -236,10 +236,13 @@ export class MastraFGAWorkos extends MastraBase implements IFGAManager<WorkOSUse
     return this.#registrar.register(params);
   }
 
-  /** Drop cached check results and resource type descriptions, e.g. after a change made elsewhere. */
-  invalidateCache(): void {
-    this.#checker.invalidate();
+  /**
+   * Drop cached check results and resource type descriptions, e.g. after a change made elsewhere;
+   * with a `store`, check results in every instance (settles when the store has it; never rejects).
+   */
+  invalidateCache(): Promise<void> {
     this.#catalog.invalidate();
+    return this.#checker.invalidate();
   }
 
   /** The WorkOS client this provider uses. */

@@ -3,6 +3,7 @@ import type { PermissionPattern } from '@mastra/core/auth/ee';
 import type { Clock } from '../shared/clock';
 import { isRecord, nonEmptyString, OptionValidator } from '../shared/options';
 import type { CacheSettings } from '../shared/read-through-cache';
+import type { SharedStore } from '../shared/store';
 import { resolveWorkOSConnection, type ResolvedWorkOSConnection, type WorkOSConnectionOptions } from '../shared/workos-connection';
 import { RoleMapper } from './role-mapping';
 
@@ -34,6 +35,11 @@ export interface MastraRBACWorkosOptions extends WorkOSConnectionOptions {
   organizationId?: string;
   /** Cache of roles read from WorkOS. `false` disables it (concurrent lookups are still shared). */
   cache?: false | PermissionCacheOptions;
+  /**
+   * A store shared by every instance (`createRedisStore(redis)` from `@mastra/auth-workos/redis`):
+   * roles are read from WorkOS once per fleet and invalidations reach every instance. Default: memory only.
+   */
+  store?: SharedStore;
   /** Bound on each WorkOS API call, in ms. Default 5000. */
   requestTimeoutMs?: number;
   /** Logger for upstream trouble; default: Mastra's logger for this component. */
@@ -51,6 +57,7 @@ export interface ResolvedRBACSettings {
   requestTimeoutMs: number;
   clock: Clock;
   connection: ResolvedWorkOSConnection;
+  store: SharedStore | undefined;
 }
 
 export const DEFAULT_PERMISSION_CACHE: CacheSettings = { maxSize: 1000, ttlMs: 60_000 };
@@ -74,5 +81,6 @@ export function resolveRBACSettings(options: MastraRBACWorkosOptions): ResolvedR
     requestTimeoutMs,
     clock: check.clock(options.clock),
     connection: resolveWorkOSConnection(options, { env: process.env, requestTimeoutMs, component: COMPONENT }),
+    store: check.store(options.store),
   };
 }

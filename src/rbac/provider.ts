@@ -6,6 +6,8 @@ import type { WorkOSUser } from '../auth/user';
 import { WorkOSGateway } from '../shared/gateway';
 import { isNonEmptyString } from '../shared/options';
 import { ReadThroughCache } from '../shared/read-through-cache';
+import { jsonCodec } from '../shared/store';
+import { storeTier } from '../shared/store-tier';
 import { WorkOSRBACError } from './errors';
 import { MembershipRoles } from './membership-roles';
 import { resolveRBACSettings, type MastraRBACWorkosOptions, type ResolvedRBACSettings } from './options';
@@ -64,7 +66,26 @@ export class MastraRBACWorkos extends MastraBase implements IRBACProvider<WorkOS
     this.#workos = connection.workos;
     this.#gateway = new WorkOSGateway(this.#workos, { component: 'MastraRBACWorkos', requestTimeoutMs: this.#settings.requestTimeoutMs, clock, log: this.#log });
     this.#memberships = new MembershipRoles(this.#gateway);
-    this.#cache = new ReadThroughCache(this.#settings.cache, clock);
+    this.#cache = new ReadThroughCache(
+      this.#settings.cache,
+      clock,
+      storeTier(this.#settings.store, {
+        clientId: connection.clientId,
+        component: 'rbac',
+        cache: 'access',
+        log: this.#log,
+        // Roles only: permissions are mapped by each instance's own roleMapping when read.
+        codec: jsonCodec<string, ResolvedAccess>({
+          key: (key) => key.split('\u0000').map(encodeURIComponent).join(':'),
+          group: (key) => key.slice(0, key.indexOf('\u0000')),
+          encode: (access) => access.roles,
+          revive: (parsed) => {
+            if (!Array.isArray(parsed) || !parsed.every(isNonEmptyString)) throw new TypeError('not a role list');
+            return this.#resolve(parsed);
+          },
+        }),
+      }),
+    );
 
     if (this.#mapper.unknownPatterns.length > 0) {
       this.#log.log(
@@ -126,20 +147,23 @@ export class MastraRBACWorkos extends MastraBase implements IRBACProvider<WorkOS
     return isNonEmptyString(roleId) ? this.#mapper.permissionsForRole(roleId) : [];
   }
 
-  /** Forget every cached role lookup, including lookups in flight (for example after a role change). */
-  clearCache(): void {
-    this.#cache.clear();
+  /**
+   * Forget every cached role lookup, including lookups in flight (for example after a role change);
+   * with a `store`, in every instance (the promise settles when the store has it; never rejects).
+   */
+  clearCache(): Promise<void> {
+    return this.#cache.clear();
   }
 
-  /** Forget one user's cached role lookups in every organization, including lookups in flight. */
-  clearUserCache(userId: string): void {
+  /** Forget one user's cached role lookups in every organization (and, with a `store`, every instance). */
+  clearUserCache(userId: string): Promise<void> {
     const prefix = accessKey(userId, '');
-    this.#cache.invalidateWhere((key) => key.startsWith(prefix));
+    return this.#cache.invalidateGroup(userId, (key) => key.startsWith(prefix));
   }
 
   /** Same as {@link clearUserCache}: the name every invalidatable provider of this package shares. */
-  invalidateUser(userId: string): void {
-    this.clearUserCache(userId);
+  invalidateUser(userId: string): Promise<void> {
+    return this.clearUserCache(userId);
   }
 
   /** The WorkOS client this provider uses. */

@@ -2,6 +2,7 @@ import type { Clock } from './clock';
 import { systemClock } from './clock';
 import { WorkOSConfigError } from './errors';
 import type { CacheSettings } from './read-through-cache';
+import { isSharedStore, type SharedStore } from './store';
 
 /**
  * Validators and shared defaults for every component's options. Each component resolves all its
@@ -120,6 +121,15 @@ export class OptionValidator {
       maxSize: this.number(`${option}.maxSize`, record.maxSize, base.maxSize, { integer: true }),
       ttlMs: this.number(`${option}.ttlMs`, record.ttlMs, base.ttlMs, { max: MAX_CACHE_TTL_MS }),
     };
+  }
+
+  /** The shared store of a fleet (`createRedisStore(redis)`), or `undefined` (memory only). */
+  store(value: unknown): SharedStore | undefined {
+    if (value === undefined) return undefined;
+    if (!isSharedStore(value)) {
+      this.fail('store', "`store` must be a shared store: `createRedisStore(redis)` from '@mastra/auth-workos/redis'.");
+    }
+    return value;
   }
 
   /** The injectable clock (for tests): anything with a `now()` returning epoch milliseconds. */

@@ -90,6 +90,22 @@ describe('built package', () => {
     expect(bundle('testing/index.d.ts')).toContain('startWorkOSEmulator');
   });
 
+  it('the /redis entry loads by name (ESM and CJS), with types, and the main entry does not pull it in', () => {
+    const esm = run(['--input-type=module', '-e', "import * as r from '@mastra/auth-workos/redis'; console.log(JSON.stringify(Object.keys(r)))"]);
+    const cjs = run(['-e', "console.log(JSON.stringify(Object.keys(require('@mastra/auth-workos/redis'))))"]);
+    expect(JSON.parse(esm)).toEqual(['createRedisStore']);
+    expect(JSON.parse(cjs)).toEqual(['createRedisStore']);
+    for (const file of ['redis/index.d.ts', 'redis/index.d.cts']) expect(bundle(file)).toContain('createRedisStore');
+    for (const file of ['redis/index.js', 'redis/index.cjs']) expect(bundle(file)).toContain('RedisSharedStore');
+    for (const file of ['index.js', 'index.cjs']) {
+      expect(bundle(file)).not.toContain('RedisSharedStore'); // the adapter's class
+      expect(bundle(file)).not.toMatch(/["']ioredis["']/);
+    }
+    // moduleResolution node10 reads typesVersions for the subpath.
+    const manifest = JSON.parse(readFileSync(join(dist, '..', 'package.json'), 'utf8')) as { typesVersions: Record<string, Record<string, string[]>> };
+    expect(manifest.typesVersions['*']?.redis).toEqual(['./dist/redis/index.d.ts']);
+  });
+
   it.each(['index.js', 'index.cjs'])('the main entry %s carries no emulator code', (file) => {
     const code = bundle(file);
     expect(code).toContain('MastraAuthWorkos');

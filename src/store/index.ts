@@ -1,0 +1,2 @@
+export { createRedisStore, type RedisStore, type RedisStoreOptions, type RedisClient } from './redis-store';
+export type { SharedStore } from '../shared/store';

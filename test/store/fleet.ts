@@ -1,0 +1,57 @@
+/**
+ * Test support for fleet mode: N "instances" (each its own ioredis client, store and providers)
+ * against one real redis-server, as N app processes behind a load balancer would be.
+ */
+import { Redis } from 'ioredis';
+import { createRedisStore, type RedisStore, type RedisStoreOptions } from '../../src/store';
+
+let fleets = 0;
+
+export interface StoreFleet {
+  readonly stores: RedisStore[];
+  readonly clients: Redis[];
+  /** A raw client for assertions (keys, INFO). */
+  readonly admin: Redis;
+  /** The key prefix of this fleet (one per fleet, so tests never share entries). */
+  readonly prefix: string;
+  close(): Promise<void>;
+}
+
+/** `size` instances' stores on `url`, each on its own connection, with a fresh key prefix. */
+export async function openFleet(url: string, size: number, options: RedisStoreOptions = {}): Promise<StoreFleet> {
+  fleets += 1;
+  const prefix = `fleet${fleets}-${process.pid}`;
+  const clients = Array.from({ length: size }, () => new Redis(url, { lazyConnect: true }));
+  const admin = new Redis(url, { lazyConnect: true });
+  await Promise.all([...clients, admin].map((client) => client.connect()));
+  // The clients log their reconnect errors as events; tests assert on our logs, not theirs.
+  for (const client of [...clients, admin]) client.on('error', () => undefined);
+  const stores = clients.map((client) => createRedisStore(client, { prefix, ...options }));
+  return {
+    stores,
+    clients,
+    admin,
+    prefix,
+    async close() {
+      await Promise.all(stores.map((store) => store.close()));
+      for (const client of [...clients, admin]) client.disconnect();
+    },
+  };
+}
+
+/** Redis commands processed since the server started (INFO stats), minus the INFO calls themselves. */
+export async function commandsProcessed(admin: Redis): Promise<number> {
+  const info = await admin.info('stats');
+  const match = /total_commands_processed:(\d+)/.exec(info);
+  return Number(match?.[1] ?? 0);
+}
+
+/** Polls (bounded, 5 ms steps) until `condition` holds: for messages still on their way. */
+export async function eventually(condition: () => boolean | Promise<boolean>, what: string, maxMs = 2_000): Promise<void> {
+  const started = performance.now();
+  while (performance.now() - started < maxMs) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error(`timed out after ${maxMs} ms waiting until ${what}`);
+}
