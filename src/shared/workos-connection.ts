@@ -15,7 +15,8 @@ export interface WorkOSConnectionOptions {
   /** Use HTTPS (default `true`). Falls back to `WORKOS_API_HTTPS` (`false`/`0` turn it off). */
   https?: boolean;
   /**
-   * A ready WorkOS client; when given, `apiHostname`, `port` and `https` are taken from it. Any
+   * A ready WorkOS client; when given, `apiHostname`, `port` and `https` are taken from it, and
+   * `apiKey` / `clientId` default to the client's own. Any
    * `new WorkOS(...)` from `@workos-inc/node` 11 or 12 fits, including one from the app's own copy
    * of the SDK (the type is structural, not our copy's class).
    */
@@ -81,8 +82,10 @@ export function resolveWorkOSConnection(
   settings: { env?: Env; requestTimeoutMs?: number; component: string },
 ): ResolvedWorkOSConnection {
   const env = settings.env ?? process.env;
-  const apiKey = nonEmptyString(options.apiKey) ?? nonEmptyString(env.WORKOS_API_KEY);
-  const clientId = nonEmptyString(options.clientId) ?? nonEmptyString(env.WORKOS_CLIENT_ID);
+  // A ready client already carries its API key and client id (the SDK's public `key`/`clientId`).
+  const client = (options.workos ?? {}) as { key?: unknown; clientId?: unknown };
+  const apiKey = nonEmptyString(options.apiKey) ?? nonEmptyString(client.key) ?? nonEmptyString(env.WORKOS_API_KEY);
+  const clientId = nonEmptyString(options.clientId) ?? nonEmptyString(client.clientId) ?? nonEmptyString(env.WORKOS_CLIENT_ID);
   if (!apiKey || !clientId) {
     const missing = [!apiKey && 'apiKey (env WORKOS_API_KEY)', !clientId && 'clientId (env WORKOS_CLIENT_ID)']
       .filter(Boolean)

@@ -37,15 +37,16 @@ it.each([
   emu.assignRole({ organizationMembershipId: membership.id, roleSlug: 'agent-runner', resourceId: agent.id });
   const before = emu.callCount();
 
-  const auth = new MastraAuthWorkos({ workos, clientId: emu.connection.clientId, apiKey: emu.connection.apiKey, fetchMemberships: true, logger: noopLogger });
+  // The client's own API key and client id are used: nothing else to pass.
+  const auth = new MastraAuthWorkos({ workos, fetchMemberships: true, logger: noopLogger });
   const user = (await auth.authenticateToken(await emu.mintAccessToken({ sub: person.id, org_id: org.id }))) as WorkOSUser;
   expect(user).toMatchObject({ id: person.id, organizationId: org.id, organizationMembershipId: membership.id });
   expect(typeof user.metadata?.createdAt).toBe('string'); // a string under both majors
 
-  const rbac = new MastraRBACWorkos({ workos, apiKey: emu.connection.apiKey, clientId: emu.connection.clientId, roleMapping: { admin: ['*'] }, logger: noopLogger });
+  const rbac = new MastraRBACWorkos({ workos, roleMapping: { admin: ['*'] }, logger: noopLogger });
   expect(await rbac.getRoles({ id: person.id, workosId: person.id, organizationId: org.id })).toEqual(['admin']);
 
-  const fga = new MastraFGAWorkos({ workos, apiKey: emu.connection.apiKey, clientId: emu.connection.clientId, logger: noopLogger });
+  const fga = new MastraFGAWorkos({ workos, logger: noopLogger });
   expect(await fga.check(user, { resource: { type: 'agent', id: agent.externalId }, permission: 'agents:execute' })).toBe(true);
 
   expect(await new WorkOSAdminPortal(workos).getPortalLink(org.id, 'sso')).toMatch(/^https?:\/\//);
