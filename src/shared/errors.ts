@@ -35,7 +35,14 @@ export class WorkOSConfigError extends WorkOSMastraError {
 }
 
 /** How a WorkOS call failed, by HTTP status (never by SDK class: apps may load another SDK copy). */
-export type UpstreamFailureKind = 'not_found' | 'rate_limited' | 'unauthorized' | 'timeout' | 'unavailable';
+export type UpstreamFailureKind =
+  | 'not_found'
+  | 'rate_limited'
+  | 'unauthorized'
+  /** Another 4xx: WorkOS refused this request (bad input, conflict, an OAuth `invalid_grant`): an answer, not an outage. */
+  | 'rejected'
+  | 'timeout'
+  | 'unavailable';
 
 /** What WorkOS answered, safe to log: no request data, no credentials. */
 export interface UpstreamFailure {

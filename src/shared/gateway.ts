@@ -5,8 +5,8 @@ import type { OncePerWindowLogger } from './log-once';
 
 /**
  * The one way this package calls WorkOS. Every call is counted, bounded by a deadline, refused
- * while a 429's `Retry-After` runs, classified into a {@link WorkOSUpstreamError} and — unless it
- * is a 404, which is an answer rather than trouble — logged once per window with one shape:
+ * while a 429's `Retry-After` runs, classified into a {@link WorkOSUpstreamError} and logged once
+ * per window with one shape (a 404 not at all and another 4xx at debug: answers, not trouble):
  * `{ component, operation, kind, status?, requestId?, retryAfterSec? }`.
  */
 export interface GatewaySettings {
@@ -107,7 +107,9 @@ export class WorkOSGateway {
   }
 
   #logFailure(operation: string, failure: UpstreamFailure): void {
-    this.#settings.log?.log('warn', `upstream_${failure.kind}`, `WorkOS ${operation} failed`, {
+    // A refusal (4xx) is WorkOS answering, not WorkOS in trouble: debug, not warn.
+    const level = failure.kind === 'rejected' ? 'debug' : 'warn';
+    this.#settings.log?.log(level, `upstream_${failure.kind}`, `WorkOS ${operation} failed`, {
       component: this.#settings.component,
       operation,
       ...failure,
@@ -137,6 +139,7 @@ export function classifyUpstreamError(error: unknown): UpstreamFailure {
   if (status === 401 || status === 403) return { kind: 'unauthorized', ...base };
   // The SDK reports its own request timeout as a 408.
   if (status === 408 || record.name === 'TimeoutError' || record.name === 'AbortError') return { kind: 'timeout', ...base };
+  if (status !== undefined && status >= 400 && status < 500) return { kind: 'rejected', ...base };
   return { kind: 'unavailable', ...base };
 }
 

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Hono } from 'hono';
 
 /**
  * The part of a `Mastra` instance this helper needs (structural, so the kit does not pin a
@@ -20,6 +21,10 @@ export interface RunningMastraServer<M extends MastraLike = MastraLike> {
 export interface StartMastraServerOptions {
   /** Loopback address to bind. Default `127.0.0.1`; anything outside 127.0.0.0/8 is refused. */
   hostname?: string;
+  /** Port to bind. Default `0`: a random free port. */
+  port?: number;
+  /** Adds routes after Mastra's own (static files, a webhook receiver, …) before the server listens. */
+  configure?: (app: Hono) => void | Promise<void>;
 }
 
 /**
@@ -42,9 +47,10 @@ export async function startMastraServer<M extends MastraLike>(mastra: M, options
 
   const app = new Hono();
   await new MastraServer({ app, mastra: mastra as never }).init();
+  await options.configure?.(app);
 
   // `serve` is typed for HTTP/1 and HTTP/2; without TLS options it is a node:http server.
-  const http = serve({ fetch: app.fetch, port: 0, hostname }) as Server;
+  const http = serve({ fetch: app.fetch, port: options.port ?? 0, hostname }) as Server;
   await new Promise<void>((resolve, reject) => {
     if (http.listening) return resolve();
     http.once('listening', resolve);

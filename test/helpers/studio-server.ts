@@ -5,14 +5,10 @@
  * `mastra studio` does, minus its separate port.
  */
 import { readFile } from 'node:fs/promises';
-import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, normalize, sep } from 'node:path';
-import { serve } from '@hono/node-server';
 import type { Mastra } from '@mastra/core/mastra';
-import { MastraServer } from '@mastra/hono';
-import { Hono } from 'hono';
+import { startMastraServer } from '../../src/testing';
 
 export interface RunningStudio {
   /** `http://127.0.0.1:<port>`: Studio at `/`, the API at `/api`. */
@@ -78,48 +74,32 @@ export async function startStudio(mastra: Mastra, options: { port?: number; host
   const studio = locateStudio();
   const template = await readFile(join(studio.dir, 'index.html'), 'utf8');
 
-  const app = new Hono();
-  await new MastraServer({ app, mastra }).init();
-  // Studio's dev-server hooks: no hot reload here.
-  app.get('/refresh-events', (c) => c.body(null, 204));
-  app.get('*', async (c) => {
-    const url = new URL(c.req.url);
-    if (url.pathname.startsWith('/api/')) return c.json({ error: 'Not Found' }, 404);
-    const extension = extname(url.pathname);
-    if (extension && extension !== '.html') {
-      const file = normalize(join(studio.dir, decodeURIComponent(url.pathname)));
-      if (!file.startsWith(studio.dir + sep)) return c.body(null, 404);
-      try {
-        const body = await readFile(file);
-        return c.body(body, 200, {
-          'Content-Type': CONTENT_TYPES[extension] ?? 'application/octet-stream',
-          'Cache-Control': url.pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
-        });
-      } catch {
-        return c.body(null, 404);
-      }
-    }
-    return c.html(renderIndex(template, url));
-  });
-
-  const http = serve({ fetch: app.fetch, port: options.port ?? 0, hostname }) as Server;
-  await new Promise<void>((resolve, reject) => {
-    if (http.listening) return resolve();
-    http.once('listening', resolve);
-    http.once('error', reject);
-  });
-  const { port } = http.address() as AddressInfo;
-  let stopping: Promise<void> | undefined;
-  return {
-    baseUrl: `http://${hostname}:${port}`,
-    port,
-    studioVersion: studio.version,
-    stop() {
-      stopping ??= new Promise<void>((resolve) => {
-        http.close(() => resolve());
-        http.closeAllConnections();
+  const server = await startMastraServer(mastra, {
+    hostname,
+    ...(options.port !== undefined && { port: options.port }),
+    configure: (app) => {
+      // Studio's dev-server hooks: no hot reload here.
+      app.get('/refresh-events', (c) => c.body(null, 204));
+      app.get('*', async (c) => {
+        const url = new URL(c.req.url);
+        if (url.pathname.startsWith('/api/')) return c.json({ error: 'Not Found' }, 404);
+        const extension = extname(url.pathname);
+        if (extension && extension !== '.html') {
+          const file = normalize(join(studio.dir, decodeURIComponent(url.pathname)));
+          if (!file.startsWith(studio.dir + sep)) return c.body(null, 404);
+          try {
+            const body = await readFile(file);
+            return c.body(body, 200, {
+              'Content-Type': CONTENT_TYPES[extension] ?? 'application/octet-stream',
+              'Cache-Control': url.pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+            });
+          } catch {
+            return c.body(null, 404);
+          }
+        }
+        return c.html(renderIndex(template, url));
       });
-      return stopping;
     },
-  };
+  });
+  return { baseUrl: server.baseUrl, port: server.port, studioVersion: studio.version, stop: () => server.stop() };
 }
