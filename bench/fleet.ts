@@ -4,10 +4,13 @@
  * emulator; latencies are wall-clock on this machine.
  */
 import { noopLogger } from '@mastra/core/logger';
+import { Mastra } from '@mastra/core/mastra';
 import { Redis } from 'ioredis';
 import { MastraAuthWorkos } from '../src';
 import { createRedisStore, type RedisStore, type RedisStoreOptions } from '../src/store';
-import type { WorkOSEmulator } from '../src/testing';
+import { ManualClock, startWorkOSEmulator, type WorkOSEmulator } from '../src/testing';
+import { startMastraServer, type RunningMastraServer } from '../test/helpers/mastra-server';
+import { createMockAgent } from '../test/helpers/mock-agent';
 import { startRedisServer, type RunningRedis } from '../test/helpers/redis-server';
 import { mintDistinctTokens } from './tokens';
 import { measureVerifyCost, type VerifyCostResult } from './verify-cost';
@@ -15,6 +18,8 @@ import { measureVerifyCost, type VerifyCostResult } from './verify-cost';
 export interface FleetResult {
   tenUsers: { withStore: number; withoutStore: number };
   coldBurstGetUser: number;
+  /** 30 concurrent requests with one expired cookie over 3 Mastra servers, with and without the store. */
+  sessionRefresh: { requests: number; withStore: RefreshBurst; withoutStore: RefreshBurst };
   warm: VerifyCostResult;
   outage: {
     seconds: number;
@@ -27,6 +32,17 @@ export interface FleetResult {
     /** Seconds from Redis answering again to every instance sharing again. */
     resumeSec: number;
   };
+}
+
+export interface RefreshBurst {
+  /** Refresh grants sent to WorkOS (the emulator's `authenticate` calls during the burst). */
+  grants: number;
+  /** Of those, grants WorkOS accepted (the emulator's per-session refresh counter). */
+  accepted: number;
+  /** Requests answered 200. */
+  ok: number;
+  /** Distinct new cookies handed out. */
+  cookies: number;
 }
 
 let bench = 0;
@@ -118,16 +134,76 @@ export async function measureFleet(emu: WorkOSEmulator, options: { rounds: numbe
     const coldBurstGetUser = emu.callCount('getUser');
     await burst.close();
 
+    const sessionRefresh = await measureSessionRefresh(redis, 30);
+
     // Warm path with the store configured: identical to memory-only (no Redis on a local hit).
     const warmStores = await openStores(redis);
     const warm = await measureVerifyCost(emu, { rounds: options.rounds, warmup: 300, distinctBatch: 25, repeatedBatch: 200, store: warmStores.stores[0]! });
     await warmStores.close();
 
     const outage = await measureOutage(emu, redis, options.outageSec);
-    return { tenUsers, coldBurstGetUser, warm, outage };
+    return { tenUsers, coldBurstGetUser, sessionRefresh, warm, outage };
   } finally {
     for (const set of opened.splice(0)) await set.close();
     await redis.stop();
+  }
+}
+
+const COOKIE_PASSWORD = 'bench-cookie-password-of-at-least-32-characters';
+
+/**
+ * `requests` concurrent requests carrying one expired session cookie, spread over 3 Mastra servers
+ * (each its own provider, and its own store on the shared Redis, or none). Its own emulator, on a
+ * manual clock shared with the providers, so the cookie can expire without waiting.
+ */
+async function measureSessionRefresh(redis: RunningRedis, requests: number): Promise<FleetResult['sessionRefresh']> {
+  const clock = new ManualClock();
+  const emu = await startWorkOSEmulator({ clock });
+  const workos = emu.createWorkOSClient();
+  try {
+    const user = emu.createUser({ email: 'fleet-session@bench.test', firstName: 'Fleet' });
+    const burst = async (shared: boolean): Promise<RefreshBurst> => {
+      const set = shared ? await openStores(redis) : undefined;
+      const stores = set ? set.stores : [undefined, undefined, undefined];
+      const auths = stores.map(
+        (store) => new MastraAuthWorkos({ ...emu.connection, clock, logger: noopLogger, session: { cookiePassword: COOKIE_PASSWORD }, ...(store && { store }) }),
+      );
+      const servers: RunningMastraServer[] = [];
+      try {
+        for (const auth of auths) {
+          servers.push(
+            await startMastraServer(new Mastra({ agents: { benchAgent: createMockAgent({ id: 'benchAgent', reply: 'ok' }) }, logger: false, server: { auth } })),
+          );
+        }
+        const response = await workos.userManagement.authenticateWithCode({ clientId: emu.clientId, code: emu.issueAuthorizationCode({ userId: user.id }) });
+        const session = await auths[0]!.createSession(user.id, { accessToken: response.accessToken, refreshToken: response.refreshToken });
+        const sid = JSON.parse(Buffer.from(response.accessToken.split('.')[1] ?? '', 'base64url').toString()).sid as string;
+        clock.advance(310_000);
+        emu.resetCalls();
+        const answers = await Promise.all(
+          Array.from({ length: requests }, async (_, i) => {
+            const res = await fetch(`${servers[i % 3]!.baseUrl}/api/agents`, { headers: { cookie: `wos_session=${session.id}` } });
+            await res.arrayBuffer();
+            const cookie = res.headers.getSetCookie().find((line) => line.startsWith('wos_session=')) ?? '';
+            return { ok: res.status === 200, cookie: cookie.split(';')[0] ?? '' };
+          }),
+        );
+        return {
+          grants: emu.callCount('authenticate'),
+          accepted: emu.session(sid)?.refreshCount ?? 0,
+          ok: answers.filter((answer) => answer.ok).length,
+          cookies: new Set(answers.filter((answer) => answer.ok).map((answer) => answer.cookie)).size,
+        };
+      } finally {
+        await Promise.all(servers.map((server) => server.stop()));
+        await set?.close();
+      }
+    };
+    const withStore = await burst(true);
+    const withoutStore = await burst(false);
+    return { requests, withStore, withoutStore };
+  } finally {
+    await emu.stop();
   }
 }
 

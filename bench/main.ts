@@ -196,6 +196,25 @@ async function main(): Promise<void> {
           target: { on: 'ours', op: '==', value: 1 },
         },
         {
+          key: 'fleet_session_refresh_grants',
+          metric: `Fleet: refresh grants, ${fleet.sessionRefresh.requests} concurrent requests with one expired cookie over 3 instances (Mastra servers, store: Redis)`,
+          ours: fleet.sessionRefresh.withStore.grants,
+          baseline: fleet.sessionRefresh.withoutStore.grants,
+          baselineName: '3 instances, no store',
+          target: { on: 'ours', op: '==', value: 1 },
+          note:
+            `${fleet.sessionRefresh.withStore.ok}/${fleet.sessionRefresh.requests} requests succeeded, ${fleet.sessionRefresh.withStore.cookies} distinct new cookie(s); ` +
+            `without the store ${fleet.sessionRefresh.withoutStore.ok}/${fleet.sessionRefresh.requests} succeeded (${fleet.sessionRefresh.withoutStore.accepted} grant accepted, the others refused: the refresh token was spent)`,
+        },
+        {
+          key: 'fleet_session_refresh_failed_requests',
+          metric: `Fleet: failed requests among those ${fleet.sessionRefresh.requests} (store: Redis)`,
+          ours: fleet.sessionRefresh.requests - fleet.sessionRefresh.withStore.ok,
+          baseline: fleet.sessionRefresh.requests - fleet.sessionRefresh.withoutStore.ok,
+          baselineName: '3 instances, no store',
+          target: { on: 'ours', op: '==', value: 0 },
+        },
+        {
           key: 'fleet_warm_path_ratio',
           metric: 'Fleet: authenticateToken with a Redis store, warm user cache, new token each call (cache.tokens: false)',
           ours: fleet.warm.distinct.oursNs / 1000,

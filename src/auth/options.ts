@@ -51,7 +51,8 @@ export interface MastraAuthWorkosOptions extends WorkOSConnectionOptions, Mastra
   /**
    * A store shared by every instance of the app (`createRedisStore(redis)` from
    * `@mastra/auth-workos/redis`): users and memberships are then fetched from WorkOS once per fleet,
-   * and `invalidateUser` reaches every instance. Default: memory only.
+   * `invalidateUser` reaches every instance, and a session cookie is refreshed once per fleet (the
+   * new cookie kept there, sealed, for the 60 s grace window). Default: memory only.
    */
   store?: SharedStore;
   /** Bound on each WorkOS API call on the request path, in ms. Default 5000. */

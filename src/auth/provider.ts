@@ -116,6 +116,7 @@ export class MastraAuthWorkos
       call: (operation, run) => this.#gateway.call(operation, run),
       log: (level, reason, message, context) => this.#log.log(level, reason, message, context),
       ...(settings.cache === false && { cacheSize: 0 }),
+      ...(settings.store && { store: settings.store }),
     });
     this.#organizations = new WorkOSOrganizations(this.#gateway, this.#directory);
     this.#options = options;

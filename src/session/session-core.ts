@@ -5,8 +5,8 @@
  *   expires) → verify the access token with the bearer path's verifier → user from the seal. An
  *   expired access token gives `expired` **without calling WorkOS**, so Mastra's refresh path runs
  *   (the only path that can put the new cookie in the response).
- * - `refresh(sealed)`: {@link SessionRefresher} (single-flight + grace) → new seal with the new
- *   refresh token and the organization kept.
+ * - `refresh(sealed)`: {@link SessionRefresher} (single-flight + grace; with a `store`, fleet-wide)
+ *   → new seal with the new refresh token and the organization kept.
  * - `destroy(sealed)`: revokes the WorkOS session and refuses its cookies from then on.
  * - the login: authorization URL with PKCE, a signed state cookie, the code exchange.
  *
@@ -17,10 +17,11 @@ import type { AuthenticationResponse, User, WorkOS } from '@workos-inc/node';
 import type { JWTPayload } from 'jose';
 import type { Clock } from '../shared/clock';
 import { LruTtlCache } from '../shared/lru-cache';
+import { StoreUnavailableError, type SharedStore } from '../shared/store';
 import { readCookie, serializeCookie } from './cookies';
 import { LoginStateSigner, stateIdOf } from './login-state';
 import type { ResolvedSessionSettings, WorkOSSSOConfig } from './options';
-import { SessionRefresher, type RefreshFailure, type RefreshSettings } from './refresher';
+import { SessionRefresher, type RefreshFailure, type RefreshSettings, type RefreshShareEvent } from './refresher';
 import { sealData, unsealData } from './seal';
 import { asSessionData, unverifiedClaims, type SessionData } from './session-data';
 
@@ -58,6 +59,11 @@ export interface SessionCoreDeps<U> {
   refresh?: Partial<RefreshSettings>;
   /** Unsealed-cookie cache size. Default 10 000; 0 disables it. */
   cacheSize?: number;
+  /**
+   * The fleet's shared store: one refresh grant per session across every instance, the new
+   * cookie kept there (sealed) for the grace window.
+   */
+  store?: SharedStore;
 }
 
 export type SessionCheck<U> =
@@ -106,6 +112,16 @@ export class SessionCore<U> {
           ),
         complete: (response, previous) => this.#fromAuthentication(response, previous.organizationId),
         onFailure: (failure, detail) => this.#logRefreshFailure(failure, detail),
+        ...(deps.store && {
+          share: {
+            store: deps.store,
+            namespace: `${deps.clientId}:session:refresh`,
+            password: deps.settings.password,
+            cookieOf: (session: RefreshedSession<U>) => session.sealed,
+            fromCookie: (sealed: string) => this.#fromSeal(sealed),
+            onEvent: (event: RefreshShareEvent, error?: unknown) => this.#logShareEvent(deps.store!, event, error),
+          },
+        }),
       },
       deps.refresh,
     );
@@ -162,7 +178,7 @@ export class SessionCore<U> {
     const check = await this.authenticate(sealed);
     if (check.status === 'ok') return check.user;
     if (check.status === 'expired') {
-      const recent = this.#refresher.recent(check.data);
+      const recent = await this.#refresher.recent(check.data);
       if (recent && !this.#isEnded(recent.payload)) return recent.user;
     }
     return null;
@@ -198,7 +214,7 @@ export class SessionCore<U> {
   async destroy(sealed: string): Promise<void> {
     const data = await this.open(sealed);
     if (data === undefined) return;
-    this.#refresher.forget(data);
+    await this.#refresher.forget(data);
     const sid = unverifiedClaims(data.accessToken).sid;
     if (typeof sid !== 'string' || sid === '') return;
     this.#ended.set(sid, true);
@@ -302,7 +318,17 @@ export class SessionCore<U> {
       ...(response.impersonator !== undefined && { impersonator: response.impersonator }),
       ...(response.authenticationMethod !== undefined && { authenticationMethod: response.authenticationMethod }),
     };
-    const sealed = await sealData(data, this.#settings.password);
+    return this.#session(await sealData(data, this.#settings.password), data);
+  }
+
+  /** The session of a cookie another instance refreshed (a grace entry); throws when it does not verify. */
+  async #fromSeal(sealed: string): Promise<RefreshedSession<U>> {
+    const data = await this.open(sealed);
+    if (data === undefined) throw new TypeError('not a session seal');
+    return this.#session(sealed, data);
+  }
+
+  async #session(sealed: string, data: SessionData): Promise<RefreshedSession<U>> {
     const { payload } = await this.#deps.verify(data.accessToken);
     if (this.#opened) this.#opened.set(hash('sha256', sealed, 'base64url'), data, payload.exp * 1000 - this.#deps.clock.now());
     const user = await this.#deps.toUser(data.user, payload);
@@ -332,6 +358,28 @@ export class SessionCore<U> {
 
   #isEnded(payload: JWTPayload): boolean {
     return typeof payload.sid === 'string' && this.#ended.get(payload.sid) === true;
+  }
+
+  #logShareEvent(store: SharedStore, event: RefreshShareEvent, error: unknown): void {
+    const cause = error instanceof StoreUnavailableError ? error.reason : error instanceof Error ? error.name : undefined;
+    if (event === 'store_unavailable') {
+      this.#deps.log('warn', 'store_unavailable', `session: shared ${store.kind} store unavailable; refreshing sessions in this instance only`, {
+        store: store.kind,
+        ...(cause !== undefined && { cause }),
+      });
+    } else if (event === 'lock_wait_expired') {
+      this.#deps.log(
+        'warn',
+        'session_refresh_lock_wait_expired',
+        `WorkOS session refresh: another instance held this session's refresh for over ${store.lockWaitMs} ms without a result; refreshing here (the refresh token may already be spent)`,
+        { store: store.kind, lockWaitMs: store.lockWaitMs },
+      );
+    } else {
+      this.#deps.log('warn', 'session_refresh_grace_unusable', "WorkOS session refresh: another instance's refreshed session could not be used (different cookie password, or it does not verify)", {
+        store: store.kind,
+        ...(cause !== undefined && { cause }),
+      });
+    }
   }
 
   #logRefreshFailure(failure: RefreshFailure, detail: { status?: number; error?: string; attempt: number }): void {

@@ -37,7 +37,7 @@ describe('SessionRefresher', () => {
     expect(grants).toEqual([{ token: 'rt0', org: 'org_1' }]);
     clock.advance(59_999);
     expect((await refresher.refresh(data('rt0'))).result).toBe('rt1');
-    expect(refresher.recent(data('rt0'))).toBe('rt1');
+    expect(await refresher.recent(data('rt0'))).toBe('rt1');
     clock.advance(2);
     expect((await refresher.refresh(data('rt0'))).result).toBe('rt2');
     expect(refresher.grants).toBe(2);

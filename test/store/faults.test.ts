@@ -9,7 +9,9 @@ import { startWorkOSEmulator, type WorkOSEmulator } from '../../src/testing';
 import { mintDistinctTokens } from '../../bench/tokens';
 import { requireRedisInCI, startRedisServer, type RunningRedis } from '../helpers/redis-server';
 import { CaptureLogger } from '../support/capture-logger';
-import { eventually, openFleet, type StoreFleet } from './fleet';
+import { eventually, openFleet, storedText, type StoreFleet } from './fleet';
+import { unsealData } from '../../src/session/seal';
+import { PASSWORD, signIn } from '../session/helpers';
 
 const suite = requireRedisInCI() ? describe : describe.skip;
 
@@ -140,14 +142,20 @@ suite('fleet mode when Redis misbehaves', () => {
     expect(emu.callCount('getUser')).toBe(3); // one per instance, none per request
   });
 
-  it('nothing stored in Redis is a token, or part of one', async () => {
+  it('nothing stored in Redis is a token, a session cookie, or part of one (bearer and sessions)', async () => {
     const user = newUser();
     const tokens = await mintDistinctTokens(emu, 3, { sub: user.id });
-    const fleetAuth = instances();
-    for (const [i, token] of tokens.entries()) await fleetAuth[i]!.auth.authenticateToken(token);
-    const keys = await fleet.admin.keys(`${fleet.prefix}:*`);
-    expect(keys.length).toBeGreaterThan(0);
-    const stored = [...keys, ...(await Promise.all(keys.map(async (key) => ((await fleet.admin.type(key)) === 'string' ? await fleet.admin.get(key) : (await fleet.admin.smembers(key)).join(' ')))))].join('\n');
-    for (const token of tokens) for (const part of token.split('.')) expect(stored).not.toContain(part);
+    const fleetAuth = fleet.stores.map((store) => new MastraAuthWorkos({ ...emu.connection, logger: new CaptureLogger(), store, session: { cookiePassword: PASSWORD } }));
+    for (const [i, token] of tokens.entries()) await fleetAuth[i]!.authenticateToken(token);
+    // A browser session refreshed over the fleet: its grace entry is in Redis, sealed.
+    const { sealed, result } = await signIn(fleetAuth[0]!, user.id);
+    const refreshed = await Promise.all(fleetAuth.map((auth) => auth.refreshSession(sealed)));
+    expect(new Set(refreshed.map((session) => session?.id)).size).toBe(1);
+    const fresh = (await unsealData(refreshed[0]!.id, PASSWORD)) as { accessToken: string; refreshToken: string };
+    const stored = await storedText(fleet);
+    expect(stored).toContain(':session:refresh:');
+    const secrets = [...tokens, result.tokens.accessToken, result.tokens.refreshToken!, fresh.accessToken, fresh.refreshToken];
+    for (const secret of secrets) for (const part of secret.split('.')) expect(stored).not.toContain(part);
+    for (const cookie of [sealed, refreshed[0]!.id]) for (const part of cookie.split('*').filter((p) => p.length > 16)) expect(stored).not.toContain(part);
   });
 });

@@ -55,3 +55,12 @@ export async function eventually(condition: () => boolean | Promise<boolean>, wh
   }
   throw new Error(`timed out after ${maxMs} ms waiting until ${what}`);
 }
+
+/** Every key of the fleet and every value (strings, set members), as one string: for "nothing secret stored" checks. */
+export async function storedText(fleet: StoreFleet): Promise<string> {
+  const keys = await fleet.admin.keys(`${fleet.prefix}:*`);
+  const values = await Promise.all(
+    keys.map(async (key) => ((await fleet.admin.type(key)) === 'string' ? await fleet.admin.get(key) : (await fleet.admin.smembers(key)).join(' '))),
+  );
+  return [...keys, ...values].join('\n');
+}
