@@ -181,3 +181,21 @@ describe('ReadThroughCache', () => {
     expect(loads).toBe(2);
   });
 });
+
+describe('LruTtlCache recency refresh', () => {
+  it('a hot key in the young half is not moved on every hit, yet is never evicted while in use', () => {
+    const cache = new LruTtlCache<string, number>({ maxSize: 4, ttlMs: 1000 });
+    for (const key of ['a', 'b', 'c', 'd']) cache.set(key, 1);
+    // 'a' is the oldest: a hit moves it to the young end, so the next insert evicts 'b'.
+    expect(cache.get('a')).toBe(1);
+    cache.set('e', 1);
+    expect(cache.get('b')).toBeUndefined();
+    // Keep 'a' hot while many keys come and go: it always survives.
+    for (let index = 0; index < 50; index += 1) {
+      expect(cache.get('a')).toBe(1);
+      cache.set(`k${index}`, 1);
+    }
+    expect(cache.get('a')).toBe(1);
+    expect(cache.size).toBe(4);
+  });
+});
