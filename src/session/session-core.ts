@@ -90,6 +90,12 @@ export class SessionCore<U> {
   readonly #opened: LruTtlCache<string, SessionData> | undefined;
   /** Session ids ended by `destroy`: their cookies are refused even while the access token lives. */
   readonly #ended: LruTtlCache<string, true>;
+  /** SHA-256 of session ids another instance ended (heard through the shared store). */
+  readonly #endedElsewhere: LruTtlCache<string, true>;
+  /** The store namespace logouts are announced on. */
+  get #endedNamespace(): string {
+    return `${this.#deps.clientId}:session:ended`;
+  }
 
   constructor(deps: SessionCoreDeps<U>) {
     this.#deps = deps;
@@ -99,6 +105,14 @@ export class SessionCore<U> {
     const cacheSize = deps.cacheSize ?? 10_000;
     this.#opened = cacheSize > 0 ? new LruTtlCache({ maxSize: cacheSize, ttlMs: 60 * 60_000, now }) : undefined;
     this.#ended = new LruTtlCache({ maxSize: 10_000, ttlMs: 60 * 60_000, now });
+    this.#endedElsewhere = new LruTtlCache({ maxSize: 10_000, ttlMs: 60 * 60_000, now });
+    // With a shared store a logout reaches every instance: each refuses the ended session's cookie.
+    deps.store?.register({
+      name: this.#endedNamespace,
+      onInvalidation: (message) => {
+        if (message.op === 'group') this.#endedElsewhere.set(message.group, true);
+      },
+    });
     this.#refresher = new SessionRefresher<RefreshedSession<U>>(
       {
         clock: deps.clock,
@@ -169,7 +183,7 @@ export class SessionCore<U> {
     }
     const { payload } = verified;
     if (payload.sub !== data.user.id) return { status: 'invalid' };
-    if (typeof payload.sid === 'string' && this.#ended.get(payload.sid)) return { status: 'invalid' };
+    if (typeof payload.sid === 'string' && this.#sessionEnded(payload.sid)) return { status: 'invalid' };
     return { status: 'ok', user: await this.#deps.toUser(data.user, payload), data, payload };
   }
 
@@ -197,7 +211,7 @@ export class SessionCore<U> {
     const data = await this.open(sealed);
     if (data === undefined) return null;
     const sid = unverifiedClaims(data.accessToken).sid;
-    if (typeof sid === 'string' && this.#ended.get(sid)) return null;
+    if (typeof sid === 'string' && this.#sessionEnded(sid)) return null;
     const outcome = await this.#refresher.refresh(data);
     return outcome.result ?? null;
   }
@@ -218,6 +232,8 @@ export class SessionCore<U> {
     const sid = unverifiedClaims(data.accessToken).sid;
     if (typeof sid !== 'string' || sid === '') return;
     this.#ended.set(sid, true);
+    // Only a hash of the session id travels (never rejects: a store that is down keeps it for later).
+    void this.#deps.store?.invalidate(this.#endedNamespace, hash('sha256', sid, 'base64url'));
     try {
       await this.#deps.call('revokeSession', (workos) => workos.userManagement.revokeSession({ sessionId: sid }));
     } catch (error) {
@@ -357,7 +373,13 @@ export class SessionCore<U> {
   }
 
   #isEnded(payload: JWTPayload): boolean {
-    return typeof payload.sid === 'string' && this.#ended.get(payload.sid) === true;
+    return typeof payload.sid === 'string' && this.#sessionEnded(payload.sid);
+  }
+
+  /** Ended here, or (with a store) ended by another instance. */
+  #sessionEnded(sid: string): boolean {
+    if (this.#ended.get(sid) === true) return true;
+    return this.#endedElsewhere.size > 0 && this.#endedElsewhere.get(hash('sha256', sid, 'base64url')) === true;
   }
 
   #logShareEvent(store: SharedStore, event: RefreshShareEvent, error: unknown): void {

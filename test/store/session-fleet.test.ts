@@ -137,9 +137,29 @@ suite('session refresh on a shared Redis store', () => {
     expect(await a!.refreshSession(sealed)).not.toBeNull();
     await a!.destroySession(sealed);
     emu.resetCalls();
-    // b finds no grace entry: it asks WorkOS, which refuses the spent token.
-    expect(await b!.refreshSession(sealed)).toBeNull();
+    // b heard of the logout: it refuses the ended session without asking WorkOS.
+    await eventually(async () => (await b!.refreshSession(sealed)) === null, 'b refuses the ended session');
+    expect(emu.callCount('authenticate')).toBe(0);
+    // An instance started after the logout (it heard nothing) finds no grace entry: it asks WorkOS,
+    // which refuses the spent token.
+    const late = instances()[0]!.auth;
+    expect(await late.refreshSession(sealed)).toBeNull();
     expect(emu.callCount('authenticate')).toBe(1);
+  });
+
+  it('logout on one instance: every other instance refuses the old cookie at once, while its access token still lives', async () => {
+    const [a, b, c] = instances().map(({ auth }) => auth);
+    const { sealed } = await signIn(a!, alice.id);
+    const cookie = cookieRequest(`wos_session=${sealed}`);
+    expect((await b!.authenticateToken('', cookie))?.id).toBe(alice.id); // b and c have opened the cookie
+    expect((await c!.authenticateToken('', cookie))?.id).toBe(alice.id);
+    await a!.destroySession(sealed);
+    expect(await a!.authenticateToken('', cookie)).toBeNull();
+    // Pub/sub delivery is asynchronous: poll (bounded), no clock moves, the access token is unexpired.
+    await eventually(async () => (await b!.authenticateToken('', cookie)) === null && (await c!.authenticateToken('', cookie)) === null, 'b and c refuse the ended session');
+    expect(await b!.validateSession(sealed)).toBeNull();
+    // Only a hash of the session id reached Redis.
+    expect(await storedText(fleet)).not.toContain(sidOf(((await unsealData(sealed, PASSWORD)) as { accessToken: string }).accessToken));
   });
 
   it('Redis down: refreshes go on per instance (one grant for 10 concurrent requests), logged once', async () => {
