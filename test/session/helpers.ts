@@ -1,11 +1,36 @@
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { MastraAuthWorkos, type MastraAuthWorkosOptions } from '../../src';
-import { ManualClock, type WorkOSEmulator } from '../../src/testing';
+import { ManualClock, startWorkOSEmulator, type WorkOSEmulator } from '../../src/testing';
 import { CaptureLogger } from '../support/capture-logger';
 
 export const PASSWORD = 'a-test-cookie-password-of-at-least-32-chars';
 export const CALLBACK = 'http://127.0.0.1:4111/api/auth/sso/callback';
 
 export { ManualClock };
+
+/** The world of the session suites: an emulator on a manual clock, Alice, admin of Acme. */
+export interface SessionWorld {
+  emu: WorkOSEmulator;
+  alice: { id: string };
+  acme: { id: string };
+}
+
+/**
+ * Starts the world for the calling file (stopped after it; calls reset before each test) and hands
+ * it to `bind`, so test bodies use plain variables.
+ */
+export function useSessionWorld(clock: ManualClock, bind: (world: SessionWorld) => void): void {
+  let emu: WorkOSEmulator | undefined;
+  beforeAll(async () => {
+    emu = await startWorkOSEmulator({ clock });
+    const acme = emu.createOrganization({ name: 'Acme' });
+    const alice = emu.createUser({ email: 'alice@acme.test', firstName: 'Alice', lastName: 'Liddell', profilePictureUrl: 'https://example.test/a.png' });
+    emu.createMembership({ userId: alice.id, organizationId: acme.id, role: 'admin' });
+    bind({ emu, alice, acme });
+  });
+  afterAll(() => emu?.stop());
+  beforeEach(() => emu?.resetCalls());
+}
 
 export function makeProvider(emu: WorkOSEmulator, clock: ManualClock, options: MastraAuthWorkosOptions = {}) {
   const logger = new CaptureLogger();

@@ -1,22 +1,15 @@
 import { seal as ironSeal, defaults } from 'iron-webcrypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSessionStorage } from '../../src';
 import { sealData, unsealData } from '../../src/session/seal';
-import { startWorkOSEmulator, type WorkOSEmulator } from '../../src/testing';
-import { cookieRequest, makeProvider, ManualClock, PASSWORD, signIn } from './helpers';
+import type { WorkOSEmulator } from '../../src/testing';
+import { cookieRequest, makeProvider, ManualClock, PASSWORD, signIn, useSessionWorld } from './helpers';
 
 let emu: WorkOSEmulator;
 const clock = new ManualClock();
 let alice: { id: string };
 let acme: { id: string };
-
-beforeAll(async () => {
-  emu = await startWorkOSEmulator({ clock });
-  acme = emu.createOrganization({ name: 'Acme' });
-  alice = emu.createUser({ email: 'alice@acme.test', firstName: 'Alice' });
-  emu.createMembership({ userId: alice.id, organizationId: acme.id, role: 'admin' });
-});
-afterAll(() => emu?.stop());
+useSessionWorld(clock, (world) => ({ emu, alice, acme } = world));
 
 describe('seal format (compatible with @workos-inc/node)', () => {
   it('our cookie opens with the SDK and the same password', async () => {

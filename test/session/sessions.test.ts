@@ -1,20 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startWorkOSEmulator, type WorkOSEmulator } from '../../src/testing';
-import { cookieRequest, makeProvider, ManualClock, pair, signIn, valueOf } from './helpers';
+import { describe, expect, it } from 'vitest';
+import type { WorkOSEmulator } from '../../src/testing';
+import { cookieRequest, makeProvider, ManualClock, pair, signIn, useSessionWorld, valueOf } from './helpers';
 
 let emu: WorkOSEmulator;
 const clock = new ManualClock();
 let alice: { id: string };
 let acme: { id: string };
-
-beforeAll(async () => {
-  emu = await startWorkOSEmulator({ clock });
-  acme = emu.createOrganization({ name: 'Acme' });
-  alice = emu.createUser({ email: 'alice@acme.test', firstName: 'Alice' });
-  emu.createMembership({ userId: alice.id, organizationId: acme.id, role: 'admin' });
-});
-afterAll(() => emu?.stop());
-beforeEach(() => emu.resetCalls());
+useSessionWorld(clock, (world) => ({ emu, alice, acme } = world));
 
 const expire = () => clock.advance(301_000 + 5_000);
 const sidOf = (accessToken: string) => JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString()).sid as string;

@@ -1,22 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MastraAuthWorkos } from '../../src';
-import { startWorkOSEmulator, type WorkOSEmulator } from '../../src/testing';
+import type { WorkOSEmulator } from '../../src/testing';
 import { CaptureLogger } from '../support/capture-logger';
-import { approveAtIdp, CALLBACK, cookieRequest, makeProvider, ManualClock, pair, PASSWORD, signIn } from './helpers';
+import { approveAtIdp, CALLBACK, cookieRequest, makeProvider, ManualClock, pair, PASSWORD, signIn, useSessionWorld } from './helpers';
 
 let emu: WorkOSEmulator;
 const clock = new ManualClock();
 let alice: { id: string };
 let acme: { id: string };
-
-beforeAll(async () => {
-  emu = await startWorkOSEmulator({ clock });
-  acme = emu.createOrganization({ name: 'Acme' });
-  alice = emu.createUser({ email: 'alice@acme.test', firstName: 'Alice', lastName: 'Liddell', profilePictureUrl: 'https://example.test/a.png' });
-  emu.createMembership({ userId: alice.id, organizationId: acme.id, role: 'admin' });
-});
-afterAll(() => emu?.stop());
-beforeEach(() => emu.resetCalls());
+useSessionWorld(clock, (world) => ({ emu, alice, acme } = world));
 
 describe('getLoginUrl', () => {
   it('points at the configured WorkOS host with AuthKit, the callback, the state and a PKCE challenge', () => {
