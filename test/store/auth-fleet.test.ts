@@ -3,17 +3,17 @@
  * against one real redis-server and the emulator over HTTP with the real WorkOS SDK.
  * Counts what reaches WorkOS and Redis; never asserts wall-clock time.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MastraAuthWorkos, WorkOSConfigError, WorkOSDirectorySync, computeWebhookSignature, type MastraAuthWorkosOptions } from '../../src';
 import { Mastra } from '@mastra/core/mastra';
 import { Redis } from 'ioredis';
 import { MastraFGAWorkos, MastraRBACWorkos } from '../../src';
 import { createRedisStore } from '../../src/store';
-import { startWorkOSEmulator, type WorkOSEmulator } from '../../src/testing';
+import type { WorkOSEmulator } from '../../src/testing';
 import { mintDistinctTokens } from '../../bench/tokens';
-import { requireRedisInCI, startRedisServer, type RunningRedis } from '../helpers/redis-server';
+import { requireRedisInCI, type RunningRedis } from '../helpers/redis-server';
 import { CaptureLogger } from '../support/capture-logger';
-import { commandsProcessed, eventually, openFleet, type StoreFleet } from './fleet';
+import { commandsProcessed, eventually, type StoreFleet, useFleetWorld } from './fleet';
 
 const suite = requireRedisInCI() ? describe : describe.skip;
 
@@ -39,23 +39,10 @@ function instances(options: MastraAuthWorkosOptions = {}): Array<{ auth: MastraA
 }
 
 suite('MastraAuthWorkos on a shared Redis store', () => {
-  beforeAll(async () => {
-    [redis, emu] = await Promise.all([startRedisServer(), startWorkOSEmulator()]);
-    org = emu.createOrganization({ name: 'Fleet Org' });
-  });
-
-  afterAll(async () => {
-    await emu?.stop();
-    await redis?.stop();
-  });
-
-  beforeEach(async () => {
-    fleet = await openFleet(redis.url, 3);
-    emu.resetCalls();
-  });
-
-  afterEach(async () => {
-    await fleet.close();
+  useFleetWorld((world) => ({ redis, emu, fleet } = world), {
+    seed: (started) => {
+      org = started.createOrganization({ name: 'Fleet Org' });
+    },
   });
 
   it('1,000 requests from 10 users spread over 3 instances cost 10 getUser calls (30 without the store)', async () => {

@@ -3,7 +3,10 @@
  * against one real redis-server, as N app processes behind a load balancer would be.
  */
 import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { createRedisStore, type RedisStore, type RedisStoreOptions } from '../../src/store';
+import { startWorkOSEmulator, type WorkOSEmulator } from '../../src/testing';
+import { startRedisServer, type RunningRedis } from '../helpers/redis-server';
 
 let fleets = 0;
 
@@ -37,6 +40,42 @@ export async function openFleet(url: string, size: number, options: RedisStoreOp
       for (const client of [...clients, admin]) client.disconnect();
     },
   };
+}
+
+export interface FleetWorld {
+  redis: RunningRedis;
+  emu: WorkOSEmulator;
+  fleet: StoreFleet;
+}
+
+/**
+ * Per file: a real redis-server and an emulator (`seed` runs once on it), stopped after the file.
+ * Per test: a fresh fleet of `size` instances with its own key prefix, closed after the test, and
+ * the emulator's call counts reset. `bind` receives them before each test.
+ */
+export function useFleetWorld(
+  bind: (world: FleetWorld) => void,
+  options: { size?: number; seed?: (emu: WorkOSEmulator) => void } = {},
+): void {
+  let redis: RunningRedis | undefined;
+  let emu: WorkOSEmulator | undefined;
+  let fleet: StoreFleet | undefined;
+  beforeAll(async () => {
+    [redis, emu] = await Promise.all([startRedisServer(), startWorkOSEmulator()]);
+    options.seed?.(emu);
+  });
+  afterAll(async () => {
+    await emu?.stop();
+    await redis?.stop();
+  });
+  beforeEach(async () => {
+    fleet = await openFleet(redis!.url, options.size ?? 3);
+    emu!.resetCalls();
+    bind({ redis: redis!, emu: emu!, fleet });
+  });
+  afterEach(async () => {
+    await fleet?.close();
+  });
 }
 
 /** Redis commands processed since the server started (INFO stats), minus the INFO calls themselves. */

@@ -2,18 +2,17 @@
  * Fleet mode for MastraRBACWorkos and MastraFGAWorkos: three instances against one real
  * redis-server and the emulator over HTTP with the real WorkOS SDK. Counts WorkOS calls.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MastraRBACWorkos, type WorkOSUser } from '../../src';
 import { MastraFGAWorkos } from '../../src/fga';
-import { startWorkOSEmulator, type EmulatorOrganization, type WorkOSEmulator } from '../../src/testing';
+import type { EmulatorOrganization, WorkOSEmulator } from '../../src/testing';
 import { defineRoles, signedInUser } from '../fga/helpers';
-import { requireRedisInCI, startRedisServer, type RunningRedis } from '../helpers/redis-server';
+import { requireRedisInCI } from '../helpers/redis-server';
 import { CaptureLogger } from '../support/capture-logger';
-import { eventually, openFleet, type StoreFleet } from './fleet';
+import { eventually, type StoreFleet, useFleetWorld } from './fleet';
 
 const suite = requireRedisInCI() ? describe : describe.skip;
 
-let redis: RunningRedis;
 let emu: WorkOSEmulator;
 let acme: EmulatorOrganization;
 let fleet: StoreFleet;
@@ -30,24 +29,11 @@ function rbacUser(role: string): { user: WorkOSUser; membershipId: string } {
 }
 
 suite('MastraRBACWorkos and MastraFGAWorkos on a shared Redis store', () => {
-  beforeAll(async () => {
-    [redis, emu] = await Promise.all([startRedisServer(), startWorkOSEmulator()]);
-    defineRoles(emu);
-    acme = emu.createOrganization({ name: 'Acme' });
-  });
-
-  afterAll(async () => {
-    await emu?.stop();
-    await redis?.stop();
-  });
-
-  beforeEach(async () => {
-    fleet = await openFleet(redis.url, 3);
-    emu.resetCalls();
-  });
-
-  afterEach(async () => {
-    await fleet.close();
+  useFleetWorld((world) => ({ emu, fleet } = world), {
+    seed: (started) => {
+      defineRoles(started);
+      acme = started.createOrganization({ name: 'Acme' });
+    },
   });
 
   it('RBAC: 30 concurrent cold lookups for one user over 3 instances make one WorkOS call', async () => {
